@@ -1,0 +1,39 @@
+# Workbench: two commands set everything up on a fresh Debian machine (as root).
+#   make run    install missing Debian packages, build in release mode, start the workbench
+#   make test   install missing Debian packages, run the whole test suite
+
+DEBIAN_PACKAGES := pkg-config libncursesw5-dev libopenblas-dev libpng-dev zlib1g-dev \
+                   libfreetype-dev dataset-fashion-mnist fonts-dejavu-core tmux python3
+SWIFT ?= swift
+ARGS ?=
+
+.PHONY: run test build release deps clean
+
+## Install whichever Debian packages are missing; silent when all are present.
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
+	  || { echo "error: could not install:$$missing" >&2; exit 1; }; \
+	fi
+
+release: deps
+	$(SWIFT) build -c release --product workbench
+
+run: release
+	$$($(SWIFT) build -c release --show-bin-path)/workbench $(ARGS)
+
+build: deps
+	$(SWIFT) build
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build

@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Hot numeric loops are compiled with optimisation even in debug builds, so that
+/// `swift run workbench` trains at a useful speed without `-c release`.
+let optimisedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
+let package = Package(
+    name: "Workbench",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "workbench", targets: ["workbench"]),
+        .library(name: "Trainer", targets: ["Trainer"]),
+        .library(name: "Analysis", targets: ["Analysis"]),
+        .library(name: "TUI", targets: ["TUI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // Thin module maps over Debian's C libraries, found by pkg-config.
+        // ncursesw's pkg-config flags are only -D defines, which SwiftPM refuses with a
+        // warning; the shim sets what is needed and its headers are on the default path.
+        .systemLibrary(name: "CNcurses", providers: [.apt(["libncursesw5-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2",
+                       providers: [.apt(["libfreetype-dev"])]),
+
+        // Shapes, contiguous Float buffers, the one BLAS wrapper, seeded RNG.
+        .target(name: "TensorCore", dependencies: ["CBLAS"],
+                swiftSettings: optimisedEvenInDebug),
+        // Evaluation, diagnostics, exporters: pure functions over arrays.
+        .target(name: "Analysis", dependencies: ["TensorCore", "CPNG", "CFreeType", "CZlib"],
+                swiftSettings: optimisedEvenInDebug),
+        // Layers, losses, optimisers, data, augmentation, runs.
+        .target(name: "Trainer", dependencies: ["TensorCore", "Analysis", "CZlib", "CPNG"],
+                swiftSettings: optimisedEvenInDebug),
+        // The screen: cell grid, panels, keys; ncurses is one sink.
+        .target(name: "TUI", dependencies: ["Trainer", "CNcurses"]),
+        .executableTarget(name: "workbench", dependencies: [
+            "Trainer", "Analysis", "TUI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "TensorCore", "CPNG"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TensorCore"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["workbench"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,125 @@
+import Foundation
+import TensorCore
+
+/// Makes the two augmented, normalised views of every image of a batch, written straight
+/// into one preallocated [2N, side·side] buffer: rows 0..<N are the first views, N..<2N
+/// the second. Nothing is allocated per image.
+public struct Augmenter: Sendable {
+    public let recipe: AugmentationRecipe
+    public let side: Int
+    public let mean: Float
+    public let std: Float
+
+    public init(recipe: AugmentationRecipe, side: Int, mean: Float, std: Float) {
+        self.recipe = recipe
+        self.side = side
+        self.mean = mean
+        self.std = std
+    }
+
+    /// Fills `views` with two views of each image in `indices`, drawing from `rng`.
+    public func makeViews(of set: ImageSet, indices: ArraySlice<Int>, into views: Tensor,
+                          rng: inout RandomGenerator) {
+        let n = indices.count, pixels = side * side
+        views.resize(rows: 2 * n, columns: pixels)
+        set.pixels.withUnsafeBufferPointer { source in
+            guard let base = source.baseAddress else { return }
+            for (row, index) in indices.enumerated() {
+                let image = base + index * pixels
+                apply(draw(&rng), to: image, into: views.data + row * pixels)
+                apply(draw(&rng), to: image, into: views.data + (n + row) * pixels)
+            }
+        }
+    }
+
+    /// Writes the un-augmented, normalised images at `indices` into `batch` ([N, side·side]).
+    public func normalise(_ set: ImageSet, indices: Range<Int>, into batch: Tensor) {
+        let pixels = side * side
+        batch.resize(rows: indices.count, columns: pixels)
+        let inverseStd = 1 / std
+        set.pixels.withUnsafeBufferPointer { source in
+            guard let base = source.baseAddress else { return }
+            let start = base + indices.lowerBound * pixels
+            for i in 0..<(indices.count * pixels) { batch.data[i] = (start[i] - mean) * inverseStd }
+        }
+    }
+
+    /// Draws the random choices for one view.
+    public func draw(_ rng: inout RandomGenerator) -> AugmentationDraw {
+        var d = AugmentationDraw()
+        (d.cropX, d.cropY, d.cropWidth, d.cropHeight) = randomResizedCrop(&rng)
+        d.flip = recipe.flipProbability > 0 && rng.bernoulli(recipe.flipProbability)
+        if rng.bernoulli(recipe.jitterProbability) {
+            d.brightness = rng.uniform(recipe.jitterFactor.lowerBound, recipe.jitterFactor.upperBound)
+            d.contrast = rng.uniform(recipe.jitterFactor.lowerBound, recipe.jitterFactor.upperBound)
+        }
+        if recipe.eraseProbability > 0 && rng.bernoulli(recipe.eraseProbability) {
+            (d.eraseX, d.eraseY, d.eraseWidth, d.eraseHeight) = randomErase(&rng)
+        }
+        return d
+    }
+
+    /// Renders one view of `image` into `output` (side·side normalised values).
+    public func apply(_ d: AugmentationDraw, to image: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>) {
+        let pixels = side * side
+        Resample.bilinear(image, sourceWidth: side, sourceHeight: side,
+                          x0: Float(d.cropX), y0: Float(d.cropY),
+                          width: Float(d.cropWidth), height: Float(d.cropHeight), into: output, side: side)
+        if d.flip {
+            for y in 0..<side {
+                let row = output + y * side
+                for x in 0..<(side / 2) { swap(&row[x], &row[side - 1 - x]) }
+            }
+        }
+        if d.brightness != 1 || d.contrast != 1 {
+            var sum: Float = 0
+            for i in 0..<pixels {
+                let v = min(max(output[i] * d.brightness, 0), 1)
+                output[i] = v
+                sum += v
+            }
+            let m = sum / Float(pixels)
+            for i in 0..<pixels { output[i] = min(max(d.contrast * output[i] + (1 - d.contrast) * m, 0), 1) }
+        }
+        if d.eraseWidth > 0 {
+            for y in d.eraseY..<(d.eraseY + d.eraseHeight) {
+                (output + y * side + d.eraseX).update(repeating: 0, count: d.eraseWidth)
+            }
+        }
+        let inverseStd = 1 / std
+        for i in 0..<pixels { output[i] = (output[i] - mean) * inverseStd }
+    }
+
+    /// torchvision's RandomResizedCrop box: ten tries at a random area and aspect ratio,
+    /// then a centre crop with the ratio clamped into range.
+    func randomResizedCrop(_ rng: inout RandomGenerator) -> (Int, Int, Int, Int) {
+        let area = Float(side * side)
+        let logLow = Foundation.log(recipe.cropRatio.lowerBound), logHigh = Foundation.log(recipe.cropRatio.upperBound)
+        for _ in 0..<10 {
+            let target = area * rng.uniform(recipe.cropScale.lowerBound, recipe.cropScale.upperBound)
+            let ratio = Foundation.exp(rng.uniform(logLow, logHigh))
+            let w = Int((target * ratio).squareRoot().rounded())
+            let h = Int((target / ratio).squareRoot().rounded())
+            if w > 0 && w <= side && h > 0 && h <= side {
+                return (rng.below(side - w + 1), rng.below(side - h + 1), w, h)
+            }
+        }
+        return (0, 0, side, side)  // square images: the clamped centre crop is the whole image
+    }
+
+    /// torchvision's RandomErasing box: ten tries, else nothing erased.
+    func randomErase(_ rng: inout RandomGenerator) -> (Int, Int, Int, Int) {
+        let area = Float(side * side)
+        let logLow = Foundation.log(recipe.eraseRatio.lowerBound), logHigh = Foundation.log(recipe.eraseRatio.upperBound)
+        for _ in 0..<10 {
+            let target = area * rng.uniform(recipe.eraseScale.lowerBound, recipe.eraseScale.upperBound)
+            let ratio = Foundation.exp(rng.uniform(logLow, logHigh))
+            let h = Int((target * ratio).squareRoot().rounded())
+            let w = Int((target / ratio).squareRoot().rounded())
+            if h > 0 && h < side && w > 0 && w < side {
+                return (rng.below(side - w + 1), rng.below(side - h + 1), w, h)
+            }
+        }
+        return (0, 0, 0, 0)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// The IDX format of MNIST and Fashion-MNIST: a magic number whose third byte is the
+/// element type (0x08, unsigned byte) and fourth the number of dimensions, then the
+/// dimensions as big-endian 32-bit integers, then the data. Files may be gzipped.
+public struct IDXFile: Sendable {
+    /// Magic number of an image file (three dimensions: count, rows, columns).
+    public static let imageMagic: UInt32 = 0x0000_0803
+    /// Magic number of a label file (one dimension: count).
+    public static let labelMagic: UInt32 = 0x0000_0801
+
+    public let dimensions: [Int]
+    public let bytes: [UInt8]
+
+    /// Reads and validates an IDX file, decompressing it when gzipped.
+    /// - Parameter expectedMagic: `imageMagic` or `labelMagic`.
+    public static func read(path: String, expectedMagic: UInt32) throws(DataError) -> IDXFile {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw DataError(path, exists ? "cannot be read (permissions?)" : "no such file")
+        }
+        var bytes = [UInt8](data)
+        if Gzip.isCompressed(bytes) { bytes = try Gzip.decompress(bytes, path: path) }
+        return try parse(bytes, path: path, expectedMagic: expectedMagic)
+    }
+
+    /// Validates decompressed IDX bytes.
+    public static func parse(_ bytes: [UInt8], path: String, expectedMagic: UInt32) throws(DataError) -> IDXFile {
+        guard bytes.count >= 4 else { throw DataError(path, "too short to be an IDX file (\(bytes.count) bytes)") }
+        let magic = readBigEndian(bytes, at: 0)
+        guard magic == expectedMagic else {
+            throw DataError(path, "expected IDX magic \(expectedMagic) (\(hex(expectedMagic))), found \(magic) (\(hex(magic)))")
+        }
+        let rank = Int(magic & 0xFF)
+        let headerSize = 4 + 4 * rank
+        guard bytes.count >= headerSize else {
+            throw DataError(path, "header is cut short: \(rank) dimensions need \(headerSize) bytes, file has \(bytes.count)")
+        }
+        let dimensions = (0..<rank).map { Int(readBigEndian(bytes, at: 4 + 4 * $0)) }
+        if rank == 3 && (dimensions[1] == 0 || dimensions[2] == 0 || dimensions[1] > 4096 || dimensions[2] > 4096) {
+            throw DataError(path, "implausible image size \(dimensions[1])×\(dimensions[2])")
+        }
+        let expected = dimensions.reduce(1, *)
+        let available = bytes.count - headerSize
+        guard available == expected else {
+            throw DataError(path, "dimensions \(dimensions.map(String.init).joined(separator: "×")) need \(expected) data bytes, file has \(available)")
+        }
+        return IDXFile(dimensions: dimensions, bytes: Array(bytes[headerSize...]))
+    }
+
+    /// Serialises an IDX file (used by tests and tools that write their own data).
+    public static func encode(magic: UInt32, dimensions: [Int], bytes: [UInt8]) -> [UInt8] {
+        var out = [UInt8]()
+        for word in [magic] + dimensions.map(UInt32.init) {
+            out += [UInt8(word >> 24), UInt8((word >> 16) & 0xFF), UInt8((word >> 8) & 0xFF), UInt8(word & 0xFF)]
+        }
+        return out + bytes
+    }
+
+    private static func readBigEndian(_ bytes: [UInt8], at offset: Int) -> UInt32 {
+        UInt32(bytes[offset]) << 24 | UInt32(bytes[offset + 1]) << 16 | UInt32(bytes[offset + 2]) << 8 | UInt32(bytes[offset + 3])
+    }
+
+    private static func hex(_ value: UInt32) -> String { "0x" + String(format: "%08X", value) }
+}

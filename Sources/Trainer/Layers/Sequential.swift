@@ -1,0 +1,42 @@
+import TensorCore
+
+/// Layers applied in order; the network type of the project.
+public final class Sequential: Layer {
+    public let layers: [Layer]
+
+    public init(_ layers: [Layer]) { self.layers = layers }
+
+    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
+    public var buffers: [Tensor] { layers.flatMap(\.buffers) }
+
+    public func forward(_ input: Tensor, training: Bool) -> Tensor {
+        var x = input
+        for layer in layers { x = layer.forward(x, training: training) }
+        return x
+    }
+
+    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
+        var gradient = outputGradient
+        for (index, layer) in layers.enumerated().reversed() {
+            let isFirst = index == 0
+            guard let next = layer.backward(gradient, needsInputGradient: !isFirst || needsInputGradient) else {
+                return nil
+            }
+            gradient = next
+        }
+        return gradient
+    }
+
+    public func copy() -> Layer { Sequential(layers.map { $0.copy() }) }
+
+    /// A copy of this network, typed as one.
+    public func copyNetwork() -> Sequential { Sequential(layers.map { $0.copy() }) }
+
+    /// Sets every parameter gradient to zero.
+    public func zeroGradients() {
+        for p in parameters { p.gradient.zero() }
+    }
+
+    /// Total number of learnable scalars.
+    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.value.count } }
+}

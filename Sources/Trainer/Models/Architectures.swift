@@ -1,0 +1,61 @@
+import TensorCore
+
+/// The backbones of the reference workloads.
+public enum Backbone: String, CaseIterable, Sendable, Codable {
+    case mlp
+    case convnet
+
+    /// Width of the representation the backbone produces.
+    public var representationSize: Int {
+        switch self {
+        case .mlp: 512
+        case .convnet: 128
+        }
+    }
+}
+
+/// Builders for the networks of the reference workloads (inputs are 28×28 grey images
+/// stored as rows of 784 values, which the convnet reads as [N, 28, 28, 1]).
+public enum Architectures {
+    /// mlp: 784 → 1024 (BN, ReLU) → 512 (BN, ReLU);
+    /// convnet: three 3×3 conv blocks (32, 64, 128 channels) with pooling, then global average pool.
+    public static func backbone(_ kind: Backbone, imageSide: Int = 28, rng: inout RandomGenerator) -> Sequential {
+        switch kind {
+        case .mlp:
+            let inputs = imageSide * imageSide
+            return Sequential([
+                Linear(inputs: inputs, outputs: 1024, bias: false, rng: &rng), BatchNorm(channels: 1024), ReLU(),
+                Linear(inputs: 1024, outputs: 512, bias: false, rng: &rng), BatchNorm(channels: 512), ReLU(),
+            ])
+        case .convnet:
+            let s1 = imageSide, s2 = imageSide / 2, s3 = imageSide / 4
+            return Sequential([
+                Conv2d(inputChannels: 1, outputChannels: 32, height: s1, width: s1, rng: &rng),
+                BatchNorm(channels: 32), ReLU(), MaxPool2d(height: s1, width: s1, channels: 32),
+                Conv2d(inputChannels: 32, outputChannels: 64, height: s2, width: s2, rng: &rng),
+                BatchNorm(channels: 64), ReLU(), MaxPool2d(height: s2, width: s2, channels: 64),
+                Conv2d(inputChannels: 64, outputChannels: 128, height: s3, width: s3, rng: &rng),
+                BatchNorm(channels: 128), ReLU(),
+                GlobalAveragePool(channels: 128),
+            ])
+        }
+    }
+
+    /// Projector: rep → 1024 (BN, ReLU) → 128.
+    public static func projector(inputs: Int, hidden: Int = 1024, outputs: Int = 128,
+                                 rng: inout RandomGenerator) -> Sequential {
+        mlpHead(inputs: inputs, hidden: hidden, outputs: outputs, rng: &rng)
+    }
+
+    /// Predictor (BYOL, truncated triplet): 128 → 1024 (BN, ReLU) → 128.
+    public static func predictor(size: Int = 128, hidden: Int = 1024, rng: inout RandomGenerator) -> Sequential {
+        mlpHead(inputs: size, hidden: hidden, outputs: size, rng: &rng)
+    }
+
+    private static func mlpHead(inputs: Int, hidden: Int, outputs: Int, rng: inout RandomGenerator) -> Sequential {
+        Sequential([
+            Linear(inputs: inputs, outputs: hidden, bias: false, rng: &rng), BatchNorm(channels: hidden), ReLU(),
+            Linear(inputs: hidden, outputs: outputs, rng: &rng),
+        ])
+    }
+}

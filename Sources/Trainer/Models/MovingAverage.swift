@@ -1,0 +1,21 @@
+import TensorCore
+
+/// Exponential moving average of a network: the momentum encoder of MoCo and the target
+/// network of BYOL and the truncated triplet loss.
+public enum MovingAverage {
+    /// A target network that starts as an exact copy of `online`.
+    public static func makeTarget(of online: Sequential) -> Sequential { online.copyNetwork() }
+
+    /// target ← momentum · target + (1 − momentum) · online, for every parameter;
+    /// BatchNorm running statistics are copied.
+    public static func update(target: Sequential, from online: Sequential, momentum: Float) {
+        for (t, o) in zip(target.parameters, online.parameters) {
+            let n = t.value.count
+            BLAS.scale(count: n, alpha: momentum, x: t.value.data)
+            BLAS.axpy(count: n, alpha: 1 - momentum, x: o.value.data, y: t.value.data)
+        }
+        for (t, o) in zip(target.buffers, online.buffers) {
+            t.data.update(from: o.data, count: t.count)
+        }
+    }
+}

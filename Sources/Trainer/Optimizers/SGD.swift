@@ -1,0 +1,30 @@
+import TensorCore
+
+/// Stochastic gradient descent with momentum and decoupled-from-BN weight decay
+/// (PyTorch's convention: g ← g + λw on weights only; v ← μv + g; w ← w − η·v).
+public final class SGD: Optimizer {
+    public let parameters: [Parameter]
+    public let momentum: Float
+    public let weightDecay: Float
+    private let velocities: [Tensor]
+
+    public init(parameters: [Parameter], momentum: Float = 0.9, weightDecay: Float = 5e-4) {
+        self.parameters = parameters
+        self.momentum = momentum
+        self.weightDecay = weightDecay
+        velocities = parameters.map { Tensor(shape: $0.value.shape) }
+    }
+
+    public var state: [Tensor] { velocities }
+
+    public func step(learningRate: Float) {
+        for (p, v) in zip(parameters, velocities) {
+            let w = p.value.data, g = p.gradient.data, m = v.data
+            let decay = p.isWeight ? weightDecay : 0
+            for i in 0..<p.value.count {
+                m[i] = momentum * m[i] + g[i] + decay * w[i]
+                w[i] -= learningRate * m[i]
+            }
+        }
+    }
+}
