@@ -47,11 +47,13 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Fixtures shared by the test targets (files written with the real libraries).
+        .target(name: "TestSupport", dependencies: ["Trainer", "CPNG"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "TensorCore", "CPNG"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "TensorCore", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TensorCore"]),
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["workbench"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["workbench", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

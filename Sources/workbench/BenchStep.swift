@@ -20,22 +20,20 @@ struct BenchStep: ParsableCommand {
     }
 
     func run() throws {
-        try reportingFailures {
-            configureBLAS()
-            let data = try dataOptions.load()
-            guard batch <= data.train.count else {
-                throw CommandFailure("--batch \(batch) is larger than the \(data.train.count) training images of \(data.name)")
-            }
-            let r = StepBenchmark(backbone: backbone, batch: batch).run(on: data, steps: steps)
-            #if DEBUG
-            let build = "debug"
-            #else
-            let build = "release"
-            #endif
-            print("step: \(backbone.rawValue), batch \(batch) (\(2 * batch) views), \(data.name), \(build) build, \(BLAS.threadCount) BLAS threads (\(BLAS.coreName))")
-            print(String(format: "augmentation %7.1f ms\nforward      %7.1f ms\nbackward     %7.1f ms\nupdate+EMA   %7.1f ms\ntotal        %7.1f ms  (%.0f images/s, median of %d steps)",
-                         r.augmentation, r.forward, r.backward, r.update, r.total, r.imagesPerSecond, steps))
+        configureBLAS()
+        let data = try dataOptions.load()
+        guard batch <= data.train.count else {
+            throw CommandFailure("--batch \(batch) is larger than the \(data.train.count) training images of \(data.name)")
         }
+        let r = StepBenchmark(backbone: backbone, batch: batch).run(on: data, steps: steps)
+        #if DEBUG
+        let build = "debug"
+        #else
+        let build = "release"
+        #endif
+        print("step: \(backbone.rawValue), batch \(batch) (\(2 * batch) views), \(data.name), \(build) build, \(BLAS.threadCount) BLAS threads (\(BLAS.coreName))")
+        print(String(format: "augmentation %7.1f ms\nforward      %7.1f ms\nbackward     %7.1f ms\nupdate+EMA   %7.1f ms\ntotal        %7.1f ms  (%.0f images/s, median of %d steps)",
+                     r.augmentation, r.forward, r.backward, r.update, r.total, r.imagesPerSecond, steps))
     }
 }
 

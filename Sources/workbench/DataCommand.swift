@@ -10,13 +10,11 @@ struct DataCommand: ParsableCommand {
     @OptionGroup var dataOptions: DataOptions
 
     func run() throws {
-        try reportingFailures {
-            let started = Date()
-            let data = try dataOptions.load()
-            let seconds = Date().timeIntervalSince(started)
-            print(Self.describe(data))
-            print(String(format: "loaded in:    %.2f s", seconds))
-        }
+        let started = Date()
+        let data = try dataOptions.load()
+        let seconds = Date().timeIntervalSince(started)
+        print(Self.describe(data))
+        print(String(format: "loaded in:    %.2f s", seconds))
     }
 
     static func describe(_ data: Dataset) -> String {

@@ -11,17 +11,15 @@ struct Overview: ParsableCommand {
     @OptionGroup var dataOptions: DataOptions
 
     func run() throws {
-        try reportingFailures {
-            let data = try dataOptions.load()
-            print("Workbench \(Workbench.version)\n")
-            print(DataCommand.describe(data))
-            print("""
+        let data = try dataOptions.load()
+        print("Workbench \(Workbench.version)\n")
+        print(DataCommand.describe(data))
+        print("""
 
-            Commands:
-              workbench data [--data NAME|DIR]        check and describe a data set
-              workbench bench-step [--backbone B]     time one training step
-              workbench --help                        everything else
-            """)
-        }
+        Commands:
+          workbench data [--data NAME|DIR]        check and describe a data set
+          workbench bench-step [--backbone B]     time one training step
+          workbench --help                        everything else
+        """)
     }
 }

@@ -15,6 +15,29 @@ struct Workbench: ParsableCommand {
         subcommands: [Overview.self, DataCommand.self, BenchStep.self],
         defaultSubcommand: Overview.self
     )
+
+    /// Parses and runs, turning every failure into one line on stderr and a non-zero
+    /// exit; `--help` and `--version` print in full and exit 0.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let failure as CommandFailure {
+            fail(failure.description)
+        } catch let code as ExitCode {
+            exit(withError: code)
+        } catch {
+            let status = exitCode(for: error)
+            if status == .success { exit(withError: error) }
+            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            fail(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message, status: status.rawValue)
+        }
+    }
+
+    static func fail(_ message: String, status: Int32 = 1) -> Never {
+        FileHandle.standardError.write(Data("workbench: error: \(message)\n".utf8))
+        Foundation.exit(status)
+    }
 }
 
 /// Options shared by every subcommand that loads a data set.
@@ -34,16 +57,6 @@ struct DataOptions: ParsableArguments {
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String
     init(_ message: String) { description = message }
-}
-
-extension ParsableCommand {
-    /// Runs `body`, turning a `CommandFailure` into "workbench: error: …" and exit 1.
-    func reportingFailures(_ body: () throws -> Void) throws {
-        do { try body() } catch let failure as CommandFailure {
-            FileHandle.standardError.write(Data("workbench: error: \(failure.description)\n".utf8))
-            throw ExitCode.failure
-        }
-    }
 }
 
 /// Sets OpenBLAS to use every core the machine has.

@@ -1,0 +1,45 @@
+import Foundation
+
+/// What a finished process left behind.
+public struct CommandResult: Sendable {
+    public let status: Int32
+    public let standardOutput: String
+    public let standardError: String
+}
+
+/// Runs the real `workbench` executable that `swift build` put beside the test bundle
+/// (or the one named by `$WORKBENCH_BINARY`), with no terminal and no standard input.
+public enum WorkbenchBinary {
+    public static var path: String {
+        if let override = ProcessInfo.processInfo.environment["WORKBENCH_BINARY"] { return override }
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // The test runner may sit inside an .xctest bundle folder.
+        if folder.pathExtension == "xctest" { folder = folder.deletingLastPathComponent() }
+        return folder.appendingPathComponent("workbench").path
+    }
+
+    public static func run(_ arguments: [String], environment: [String: String] = [:],
+                           timeout: TimeInterval = 120) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        // Read while waiting so a chatty process cannot fill the pipe and stall.
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        while process.isRunning && Date() < deadline { usleep(10_000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus,
+                             standardOutput: String(decoding: outData, as: UTF8.self),
+                             standardError: String(decoding: errData, as: UTF8.self))
+    }
+}
