@@ -8,6 +8,8 @@ struct DataCommand: ParsableCommand {
         commandName: "data", abstract: "Load a data set, check it, and describe it.")
 
     @OptionGroup var dataOptions: DataOptions
+    @Flag(help: "Also measure the kNN accuracy of the raw normalised pixels (the baseline to beat).")
+    var baseline = false
 
     func run() throws {
         let started = Date()
@@ -15,6 +17,12 @@ struct DataCommand: ParsableCommand {
         let seconds = Date().timeIntervalSince(started)
         print(Self.describe(data))
         print(String(format: "loaded in:    %.2f s", seconds))
+        if baseline {
+            configureBLAS()
+            let augmenter = Augmenter(recipe: .mlp, side: data.side, mean: data.mean, std: data.std)
+            let accuracy = Evaluator(data: data, augmenter: augmenter).pixelKNNAccuracy()
+            print(String(format: "pixel kNN:    %.2f %% (k = 200, cosine, exp(sim/0.1) votes)", accuracy))
+        }
     }
 
     static func describe(_ data: Dataset) -> String {

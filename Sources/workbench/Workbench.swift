@@ -6,13 +6,14 @@ import Trainer
 /// The `workbench` command: the terminal workbench, and headless subcommands for scripts.
 @main
 struct Workbench: ParsableCommand {
-    static let version = "0.1.0"
+    static let version = WorkbenchVersion.current
 
     static let configuration = CommandConfiguration(
         commandName: "workbench",
         abstract: "Train small self-supervised image models on the CPU and see why one loss learns faster.",
         version: version,
-        subcommands: [Overview.self, DataCommand.self, BenchStep.self],
+        subcommands: [Overview.self, TrainCommand.self, CompareCommand.self, SweepCommand.self,
+                      DataCommand.self, BenchStep.self],
         defaultSubcommand: Overview.self
     )
 

@@ -1,6 +1,95 @@
+import Foundation
 import Testing
 @testable import Analysis
 
-@Suite struct AnalysisPlaceholderTests {
-    @Test func moduleIsLinked() { #expect(AnalysisModule.version == 1) }
+@Suite struct KNNTests {
+    @Test func votesAreWeightedBySimilarity() {
+        // Two training points of class 0 near (1, 0), one of class 1 at (0, 1).
+        let train: [Float] = [1, 0.1, 1, -0.1, 0, 1]
+        let knn = KNNClassifier(k: 2, temperature: 0.1, blockRows: 1)
+        let predictions = knn.predict(train: train, trainLabels: [0, 0, 1], test: [2, 0.3, 0.1, 1],
+                                      dimension: 2, classCount: 2)
+        #expect(predictions == [0, 1])
+        #expect(knn.accuracy(train: train, trainLabels: [0, 0, 1], test: [2, 0.3, 0.1, 1], testLabels: [0, 0],
+                             dimension: 2, classCount: 2) == 50)
+    }
+
+    @Test func blockSizeDoesNotChangeTheAnswer() {
+        var state: UInt64 = 1
+        func next() -> Float {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Float(state >> 40) / Float(1 << 24) - 0.5
+        }
+        let train = (0..<(300 * 8)).map { _ in next() }, test = (0..<(50 * 8)).map { _ in next() }
+        let labels = (0..<300).map { $0 % 4 }
+        let a = KNNClassifier(k: 20, blockRows: 7).predict(train: train, trainLabels: labels, test: test, dimension: 8, classCount: 4)
+        let b = KNNClassifier(k: 20, blockRows: 512).predict(train: train, trainLabels: labels, test: test, dimension: 8, classCount: 4)
+        #expect(a == b)
+    }
+
+    @Test func topKFindsTheLargestValues() {
+        let data: [Float] = [5, 1, 9, 3, 7, 2, 8]
+        var values = [Float](repeating: 0, count: 3), indices = [Int](repeating: 0, count: 3)
+        TopK.select(data, from: 0, count: data.count, k: 3, values: &values, indices: &indices)
+        #expect(Set(indices) == [2, 4, 6])
+    }
+}
+
+@Suite struct ClusteringDiagnosticsTests {
+    @Test func classDivergenceOfTwoSeparatedPairs() {
+        // Class 0 at (±1, 0) around (0, 0); class 1 at (10 ± 1, 0) around (10, 0).
+        // Mean squared distance to the centre is 1, so the centre distance 10 is the divergence.
+        let x: [Float] = [-1, 0, 1, 0, 9, 0, 11, 0]
+        let d = ClusteringDiagnostics.classDivergence(x, labels: [0, 0, 1, 1], dimension: 2, classCount: 2)
+        #expect(abs(d - 10) < 1e-9)
+        // Scale-free: doubling every coordinate changes nothing.
+        let doubled = ClusteringDiagnostics.classDivergence(x.map { $0 * 2 }, labels: [0, 0, 1, 1], dimension: 2, classCount: 2)
+        #expect(abs(doubled - 10) < 1e-9)
+    }
+
+    /// The figures quoted in the reference workloads for 255 candidates and 10 classes.
+    @Test func deputyProbabilityMatchesTheReferenceTable() {
+        func p(_ skip: Int) -> Double {
+            ClusteringDiagnostics.deputyFalseNegativeProbability(candidates: 255, classes: 10, skip: skip)
+        }
+        #expect(p(1) > 0.9999)
+        #expect(abs(p(10) - 0.9997) < 0.0002)
+        #expect(abs(p(20) - 0.85) < 0.01)
+        #expect(abs(p(25) - 0.49) < 0.01)
+        #expect(abs(p(30) - 0.15) < 0.01)
+        #expect(abs(p(40) - 0.002) < 0.001)
+        #expect(p(255) == 0)
+    }
+
+    @Test func deputyProbabilityIsStableForHugeCandidateSets() {
+        let p = ClusteringDiagnostics.deputyFalseNegativeProbability(candidates: 1_000_000, classes: 1000, skip: 1000)
+        #expect(p.isFinite && p > 0.4 && p < 0.6)  // skip + 1 ≈ the mean: about one half
+        let tiny = ClusteringDiagnostics.deputyFalseNegativeProbability(candidates: 1_000_000, classes: 1000, skip: 2000)
+        #expect(tiny >= 0 && tiny < 1e-100)
+    }
+
+    @Test func anyNegativeProbability() {
+        #expect(abs(ClusteringDiagnostics.anyFalseNegativeProbability(candidates: 1, classes: 10) - 0.1) < 1e-12)
+        #expect(abs(ClusteringDiagnostics.anyFalseNegativeProbability(candidates: 2, classes: 2) - 0.75) < 1e-12)
+        #expect(ClusteringDiagnostics.anyFalseNegativeProbability(candidates: 4096, classes: 10) > 0.999999)
+    }
+}
+
+@Suite struct FileTests {
+    @Test func csvRoundTripsAwkwardFields() {
+        let fields = ["plain", "with,comma", "with \"quote\"", "two\nlines", ""]
+        let line = fields.map(CSV.quote).joined(separator: ",") + "\n"
+        #expect(CSV.parse(line + "a,b\n") == [fields, ["a", "b"]])
+    }
+
+    @Test func atomicWriteReplacesTheFileAndLeavesNoTemporary() throws {
+        let folder = NSTemporaryDirectory() + "atomic-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try AtomicFile.write("first", to: folder + "/f.txt")
+        try AtomicFile.write("second", to: folder + "/f.txt")
+        #expect(try String(contentsOfFile: folder + "/f.txt", encoding: .utf8) == "second")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["f.txt"])
+        #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.write("x", to: folder + "/missing/f.txt") }
+    }
 }

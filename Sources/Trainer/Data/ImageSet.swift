@@ -51,6 +51,12 @@ public struct Dataset: Sendable {
     }
 
     public var classCount: Int { classNames.count }
+
+    /// The same data set with only the first `limit` training images (nil: unchanged).
+    public func limitingTrain(to limit: Int?) -> Dataset {
+        guard let limit, limit < train.count else { return self }
+        return Dataset(name: name, train: train.prefix(limit), test: test, classNames: classNames, mean: mean, std: std)
+    }
     public var side: Int { train.side }
 
     /// A short fingerprint of the pixels and labels (FNV-1a, hex), recorded in run files so

@@ -1,0 +1,52 @@
+import Analysis
+import TensorCore
+
+/// End-of-epoch evaluation: representations of the un-augmented train and test images
+/// (backbone in evaluation mode), then kNN accuracy and class divergence.
+public struct Evaluator {
+    public let data: Dataset
+    let augmenter: Augmenter
+    let knn = KNNClassifier()
+    /// Images per forward pass.
+    let chunk = 1000
+
+    public init(data: Dataset, augmenter: Augmenter) {
+        self.data = data
+        self.augmenter = augmenter
+    }
+
+    /// Backbone outputs of every image of `set`, row after row.
+    public func representations(of backbone: Sequential, set: ImageSet, input: Tensor) -> [Float] {
+        var out: [Float] = []
+        for start in stride(from: 0, to: set.count, by: chunk) {
+            augmenter.normalise(set, indices: start..<min(set.count, start + chunk), into: input)
+            let y = backbone.forward(input, training: false)
+            out.append(contentsOf: UnsafeBufferPointer(start: y.data, count: y.count))
+        }
+        return out
+    }
+
+    /// Fills the accuracy and divergence fields of `metrics`.
+    public func evaluate(_ backbone: Sequential, dimension: Int, into metrics: inout EpochMetrics) {
+        let input = Tensor(shape: [0, 0])
+        let train = representations(of: backbone, set: data.train, input: input)
+        let test = representations(of: backbone, set: data.test, input: input)
+        metrics.knnTop1 = knn.accuracy(train: train, trainLabels: data.train.labels, test: test,
+                                       testLabels: data.test.labels, dimension: dimension, classCount: data.classCount)
+        metrics.classDivergence = ClusteringDiagnostics.classDivergence(test, labels: data.test.labels,
+                                                                        dimension: dimension, classCount: data.classCount)
+    }
+}
+
+extension Evaluator {
+    /// kNN accuracy of the normalised pixels themselves: the baseline every method must beat.
+    public func pixelKNNAccuracy() -> Double {
+        let input = Tensor(shape: [0, 0])
+        func pixels(_ set: ImageSet) -> [Float] {
+            augmenter.normalise(set, indices: 0..<set.count, into: input)
+            return input.array
+        }
+        return knn.accuracy(train: pixels(data.train), trainLabels: data.train.labels, test: pixels(data.test),
+                            testLabels: data.test.labels, dimension: data.side * data.side, classCount: data.classCount)
+    }
+}

@@ -1,0 +1,92 @@
+import Analysis
+import Foundation
+
+/// One run's folder: `run.json`, `metrics.csv` and `checkpoint.bin`, each replaced
+/// atomically so that a killed process leaves the previous complete version behind.
+public struct RunFolder: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    public var recordPath: String { path + "/run.json" }
+    public var metricsPath: String { path + "/metrics.csv" }
+    public var checkpointPath: String { path + "/checkpoint.bin" }
+
+    public var exists: Bool { FileManager.default.fileExists(atPath: recordPath) }
+
+    public func create() throws(RunError) {
+        do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+            throw RunError("\(path): cannot create the run folder (\(error.localizedDescription))")
+        }
+    }
+
+    public func readRecord() throws(RunError) -> RunRecord {
+        guard let data = FileManager.default.contents(atPath: recordPath) else {
+            throw RunError("\(recordPath): cannot be read")
+        }
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        do { return try decoder.decode(RunRecord.self, from: data) } catch {
+            throw RunError("\(recordPath): not a valid run record (\(Self.reason(error)))")
+        }
+    }
+
+    public func write(_ record: RunRecord) throws(RunError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        do {
+            try AtomicFile.write(try encoder.encode(record), to: recordPath)
+        } catch let error as AtomicFile.WriteError {
+            throw RunError(error.description)
+        } catch {
+            throw RunError("\(recordPath): cannot encode the run record")
+        }
+    }
+
+    /// Writes the whole metrics table (header and one row per epoch).
+    public func writeMetrics(_ rows: [EpochMetrics], run: String, method: String) throws(RunError) {
+        var text = EpochMetrics.columns.joined(separator: ",") + "\n"
+        for row in rows { text += ([CSV.quote(run), CSV.quote(method)] + row.cells).joined(separator: ",") + "\n" }
+        do { try AtomicFile.write(text, to: metricsPath) } catch { throw RunError(error.description) }
+    }
+
+    public func readMetrics() throws(RunError) -> [EpochMetrics] {
+        guard let data = FileManager.default.contents(atPath: metricsPath) else { return [] }
+        let rows = CSV.parse(String(decoding: data, as: UTF8.self))
+        guard let header = rows.first, header == EpochMetrics.columns else {
+            throw RunError("\(metricsPath): header is not \(EpochMetrics.columns.joined(separator: ","))")
+        }
+        var metrics: [EpochMetrics] = []
+        for (index, row) in rows.dropFirst().enumerated() {
+            guard row.count == EpochMetrics.columns.count,
+                  let parsed = EpochMetrics(cells: row.dropFirst(2).map { Substring($0) }) else {
+                throw RunError("\(metricsPath): row \(index + 2) is malformed")
+            }
+            metrics.append(parsed)
+        }
+        return metrics
+    }
+
+    public func write(_ checkpoint: Checkpoint) throws(RunError) {
+        do { try AtomicFile.write(checkpoint.encoded(), to: checkpointPath) } catch { throw RunError(error.description) }
+    }
+
+    public func readCheckpoint() throws(RunError) -> Checkpoint? {
+        guard FileManager.default.fileExists(atPath: checkpointPath) else { return nil }
+        guard let data = FileManager.default.contents(atPath: checkpointPath) else {
+            throw RunError("\(checkpointPath): cannot be read")
+        }
+        do { return try Checkpoint.decode(data, path: checkpointPath) } catch { throw RunError(error.description) }
+    }
+
+    static func reason(_ error: Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): "missing \(key.stringValue)"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
+            "bad value at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case DecodingError.dataCorrupted: "not JSON"
+        default: "\(error)"
+        }
+    }
+}

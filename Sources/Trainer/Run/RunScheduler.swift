@@ -1,0 +1,55 @@
+import Foundation
+
+/// What the scheduler reports while it works.
+public enum RunEvent {
+    case alreadyComplete(TrainingRun)
+    case step(TrainingRun, epoch: Int, step: Int, of: Int)
+    case epochFinished(TrainingRun, EpochMetrics)
+    case failed(TrainingRun, message: String)
+}
+
+/// Runs several training runs side by side: every run does epoch 0, then every run does
+/// epoch 1, and so on, so their curves grow together. A run that fails (diverges) stops
+/// alone; the others go on.
+public enum RunScheduler {
+    /// Prepares every run before any training, so a bad config or folder fails first.
+    public static func prepare(_ configs: [RunConfig], data: Dataset, out: String, resume: Bool) throws(RunError) -> [TrainingRun] {
+        var names = Set<String>()
+        for c in configs where !names.insert(c.name).inserted {
+            throw RunError("two runs would share the folder \(out)/\(c.name)")
+        }
+        for c in configs {
+            if let problem = c.problems(trainCount: data.train.count).first { throw RunError(problem) }
+        }
+        var runs: [TrainingRun] = []
+        for c in configs {
+            runs.append(try TrainingRun(config: c, data: data, folder: RunFolder(path: out + "/" + c.name), resume: resume))
+        }
+        return runs
+    }
+
+    /// Advances all runs to their last epoch; returns the failures, one line each.
+    @discardableResult
+    public static func runAll(_ runs: [TrainingRun], events: (RunEvent) -> Void = { _ in }) -> [String] {
+        var failures: [String] = []
+        var failed = Set<ObjectIdentifier>()
+        for run in runs where run.record.status == .done { events(.alreadyComplete(run)) }
+        while true {
+            var advanced = false
+            for run in runs where !run.isFinished && !failed.contains(ObjectIdentifier(run)) {
+                advanced = true
+                let epoch = run.nextEpoch
+                do {
+                    let row = try run.advance { step, steps in events(.step(run, epoch: epoch, step: step, of: steps)) }
+                    events(.epochFinished(run, row))
+                } catch {
+                    failed.insert(ObjectIdentifier(run))
+                    failures.append(error.description)
+                    events(.failed(run, message: error.description))
+                }
+            }
+            if !advanced { break }
+        }
+        return failures
+    }
+}

@@ -1,0 +1,191 @@
+import Analysis
+import Foundation
+import TensorCore
+
+/// One method trained on one data set, epoch by epoch, with its run folder kept current:
+/// after every epoch the metrics row, the record and a checkpoint are written, so the run
+/// can be killed at any moment and resumed from its last complete epoch.
+public final class TrainingRun {
+    public let config: RunConfig
+    public let folder: RunFolder
+    public let data: Dataset
+    public private(set) var record: RunRecord
+    public private(set) var metrics: [EpochMetrics] = []
+    let method: TrainingMethod
+    let optimizer: SGD
+    let schedule: CosineSchedule
+    let augmenter: Augmenter
+    let evaluator: Evaluator
+    var rng: RandomGenerator
+    var globalStep = 0
+    var wallSeconds = 0.0
+    private let views = Tensor(shape: [0, 0])
+    private var order: [Int]
+    private var stepLabels: [Int] = []
+
+    /// Images per step times steps per epoch: the last partial batch is dropped.
+    public var stepsPerEpoch: Int { data.train.count / config.batch }
+    /// The epoch `advance` will produce next (0: the evaluation at initialisation).
+    public var nextEpoch: Int { (metrics.last?.epoch ?? -1) + 1 }
+    public var isFinished: Bool { record.status != .running || nextEpoch > config.epochs }
+
+    /// Prepares a run in `folder`. A folder that already holds a run is refused unless
+    /// `resume` is set and its config is the same; then the run continues from its checkpoint.
+    public init(config: RunConfig, data: Dataset, folder: RunFolder, resume: Bool) throws(RunError) {
+        let problems = config.problems(trainCount: data.train.count)
+        if let first = problems.first { throw RunError(first) }
+        self.config = config
+        self.folder = folder
+        self.data = data
+        rng = RandomGenerator(seed: config.seed)
+        method = MethodFactory.make(config.method, settings: config.settings, backbone: config.backbone,
+                                    imageSide: data.side, classCount: data.classCount, rng: &rng)
+        optimizer = SGD(parameters: method.optimisedParameters, momentum: 0.9, weightDecay: config.weightDecay)
+        let steps = data.train.count / config.batch
+        schedule = CosineSchedule(baseRate: config.learningRate, warmupSteps: steps, totalSteps: steps * config.epochs)
+        augmenter = Augmenter(recipe: .forBackbone(config.backbone), side: data.side, mean: data.mean, std: data.std)
+        evaluator = Evaluator(data: data, augmenter: augmenter)
+        order = Array(0..<data.train.count)
+        record = RunRecord(name: config.name, config: config, dataSet: data.name, dataChecksum: data.checksum,
+                           trainImages: data.train.count, testImages: data.test.count)
+        if folder.exists {
+            let existing = try folder.readRecord()
+            guard existing.config == config else {
+                throw RunError("\(folder.recordPath): holds a run with a different config; choose another --out or remove the folder")
+            }
+            guard resume else {
+                throw RunError("\(folder.path): already holds this run; pass --resume to continue it, or choose another --out")
+            }
+            guard existing.dataChecksum == data.checksum else {
+                throw RunError("\(folder.recordPath): was trained on different data (checksum \(existing.dataChecksum), now \(data.checksum))")
+            }
+            try restore(from: existing)
+        } else {
+            try folder.create()
+            try folder.write(record)
+        }
+    }
+
+    /// Runs the next epoch (epoch 0: evaluation only), writes its results, and returns them.
+    /// A loss that is not finite marks the run `diverged` and throws.
+    /// - Parameter onStep: called after each step with (step, steps per epoch).
+    @discardableResult
+    public func advance(onStep: (Int, Int) -> Void = { _, _ in }) throws(RunError) -> EpochMetrics {
+        let started = Date()
+        let epoch = nextEpoch
+        var row = EpochMetrics(epoch: epoch)
+        row.prOmegaAnalytic = analyticFalseNegativeProbability
+        if epoch > 0 {
+            // Shuffle a fresh identity order, so the epoch depends only on the saved RNG state.
+            for i in order.indices { order[i] = i }
+            rng.shuffle(&order)
+            var lossSum = 0.0, shareSum = 0.0, shareCount = 0
+            let steps = stepsPerEpoch, n = config.batch
+            for step in 0..<steps {
+                let indices = order[(step * n)..<((step + 1) * n)]
+                augmenter.makeViews(of: data.train, indices: indices, into: views, rng: &rng)
+                optimizer.zeroGradients()
+                if stepLabels.count != n { stepLabels = [Int](repeating: 0, count: n) }
+                for (i, index) in indices.enumerated() { stepLabels[i] = data.train.labels[index] }
+                let outcome = method.computeGradients(views: views, labels: stepLabels[...])
+                guard outcome.loss.isFinite else {
+                    try stop(.diverged, message: "loss became \(outcome.loss.isNaN ? "NaN" : "infinite") at epoch \(epoch), step \(step + 1) (learning rate \(config.learningRate)); run stopped")
+                }
+                optimizer.step(learningRate: schedule.rate(at: globalStep))
+                globalStep += 1
+                method.afterUpdate(progress: Double(globalStep) / Double(max(1, steps * config.epochs)))
+                lossSum += Double(outcome.loss)
+                if let share = outcome.falseNegativeShare, share.isFinite {
+                    shareSum += Double(share)
+                    shareCount += 1
+                }
+                onStep(step + 1, steps)
+            }
+            let trainSeconds = Date().timeIntervalSince(started)
+            row.loss = lossSum / Double(max(steps, 1))
+            row.prOmegaMeasured = shareCount > 0 ? shareSum / Double(shareCount) : nil
+            row.imagesPerSecond = Double(steps * n) / max(trainSeconds, 1e-9)
+        }
+        evaluator.evaluate(method.backbone, dimension: config.backbone.representationSize, into: &row)
+        wallSeconds += Date().timeIntervalSince(started)
+        row.wallSeconds = wallSeconds
+        metrics.append(row)
+        try folder.writeMetrics(metrics, run: config.name, method: config.method.rawValue)
+        try folder.write(makeCheckpoint(epoch: epoch))
+        record.epochsCompleted = epoch
+        if epoch >= config.epochs {
+            record.status = .done
+            record.endedAt = Date()
+        }
+        try folder.write(record)
+        return row
+    }
+
+    /// Marks the run as ended early (stopped by the user, or diverged) and records why.
+    public func stop(_ status: RunStatus, message: String) throws(RunError) -> Never {
+        record.status = status
+        record.message = message
+        record.endedAt = Date()
+        try? folder.write(record)
+        throw RunError("\(config.name): \(message)")
+    }
+
+    /// Pr(ω|A) of this method's own setting (nil for methods without negatives).
+    public var analyticFalseNegativeProbability: Double? {
+        let classes = data.classCount, n = config.batch
+        switch config.method {
+        case .triplet:
+            let skip = config.settings.negativeSelection.ranks(candidates: n - 1).lowerBound
+            return ClusteringDiagnostics.deputyFalseNegativeProbability(candidates: n - 1, classes: classes, skip: skip)
+        case .simclr:
+            return ClusteringDiagnostics.anyFalseNegativeProbability(candidates: 2 * n - 2, classes: classes)
+        case .moco:
+            return ClusteringDiagnostics.anyFalseNegativeProbability(candidates: config.settings.queueSize, classes: classes)
+        case .byol, .supervised:
+            return nil
+        }
+    }
+
+    private func tensors() -> [Tensor] { method.stateTensors + optimizer.state }
+
+    private func makeCheckpoint(epoch: Int) throws(RunError) -> Checkpoint {
+        let configJSON: Data
+        do { configJSON = try JSONEncoder().encode(config) } catch { throw RunError("cannot encode the run config") }
+        return Checkpoint(epoch: epoch, globalStep: globalStep, wallSeconds: wallSeconds, rngState: rng.stateWords,
+                          configJSON: configJSON, tensors: tensors().map(\.array), integers: method.stateIntegers)
+    }
+
+    private func restore(from existing: RunRecord) throws(RunError) {
+        record = existing
+        guard let checkpoint = try folder.readCheckpoint() else {
+            // Killed before epoch 0 was saved: start from scratch.
+            record.status = .running
+            return
+        }
+        let targets = tensors()
+        guard checkpoint.tensors.count == targets.count,
+              zip(checkpoint.tensors, targets).allSatisfy({ $0.count == $1.count }) else {
+            throw RunError("\(folder.checkpointPath): does not match the networks of this config")
+        }
+        for (values, tensor) in zip(checkpoint.tensors, targets) {
+            values.withUnsafeBufferPointer { source in
+                if let base = source.baseAddress { tensor.data.update(from: base, count: values.count) }
+            }
+        }
+        method.stateIntegers = checkpoint.integers
+        rng = RandomGenerator(state: checkpoint.rngState)
+        globalStep = checkpoint.globalStep
+        wallSeconds = checkpoint.wallSeconds
+        let saved = try folder.readMetrics().filter { $0.epoch <= checkpoint.epoch }
+        guard saved.count == checkpoint.epoch + 1 else {
+            throw RunError("\(folder.metricsPath): has \(saved.count) epochs but the checkpoint is at epoch \(checkpoint.epoch)")
+        }
+        metrics = saved
+        record.epochsCompleted = checkpoint.epoch
+        if record.status != .done || checkpoint.epoch < config.epochs {
+            record.status = .running
+            record.message = nil
+            record.endedAt = nil
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import TensorCore
+import Trainer
+
+/// `workbench train`: one run.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train", abstract: "Train one method, writing OUT/<run>/metrics.csv, run.json and checkpoints.")
+
+    @Option(help: "simclr, moco, byol, triplet or supervised.") var method: MethodKind
+    @Option(help: "Truncated triplet: ranked negatives skipped (the truncation threshold).") var skip = 1
+    @OptionGroup var options: TrainingOptions
+
+    func run() throws {
+        try Launch.run([options.config(method, skip: skip)], options: options)
+    }
+}
+
+/// `workbench compare`: several methods side by side.
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare", abstract: "Train several methods side by side, epoch by epoch in turn.")
+
+    @Option(help: "Comma-separated methods.") var methods = "simclr,moco,byol,triplet,supervised"
+    @Option(help: "Truncated triplet: ranked negatives skipped.") var skip = 1
+    @OptionGroup var options: TrainingOptions
+
+    func run() throws {
+        let kinds = try Launch.parseList(methods, flag: "--methods") { MethodKind(rawValue: $0) }
+        try Launch.run(kinds.map { options.config($0, skip: skip) }, options: options)
+    }
+}
+
+/// `workbench sweep`: the truncation ablation.
+struct SweepCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sweep", abstract: "The truncation ablation: one triplet run per value of --skip.")
+
+    @Option(help: "Comma-separated truncation thresholds.") var skip = "0,1,2,3,5,10"
+    @OptionGroup var options: TrainingOptions
+
+    func run() throws {
+        let values = try Launch.parseList(skip, flag: "--skip") { Int($0) }
+        try Launch.run(values.map { options.config(.triplet, skip: $0) }, options: options)
+    }
+}
+
+/// What the three training commands share: validation, data, the scheduler, the exit status.
+enum Launch {
+    static func parseList<T>(_ text: String, flag: String, _ parse: (String) -> T?) throws -> [T] {
+        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !parts.isEmpty else { throw CommandFailure("\(flag) is empty") }
+        return try parts.map { part in
+            guard let value = parse(part) else { throw CommandFailure("\(flag): '\(part)' is not valid") }
+            return value
+        }
+    }
+
+    static func run(_ configs: [RunConfig], options: TrainingOptions) throws {
+        // Checks that need no data come first, so a bad flag costs nothing.
+        for c in configs { if let problem = c.problems().first { throw CommandFailure(problem) } }
+        configureBLAS()
+        let data = try options.loadData()
+        let runs: [TrainingRun]
+        do {
+            runs = try RunScheduler.prepare(configs, data: data, out: options.out, resume: options.resume)
+        } catch { throw CommandFailure(error.description) }
+        let failures = RunScheduler.runAll(runs, events: EpochReport.handler(ProgressLine(enabled: !options.quiet)))
+        if !failures.isEmpty { throw ExitCode.failure }
+    }
+}

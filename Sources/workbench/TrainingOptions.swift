@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Trainer
+
+/// Options shared by `train`, `compare` and `sweep`.
+struct TrainingOptions: ParsableArguments {
+    @OptionGroup var dataOptions: DataOptions
+    @Option(help: "mlp or convnet.") var backbone: Backbone = .mlp
+    @Option(help: "Epochs to train (default: the reference budget: 20 for mlp, 10 for convnet, 50 on fmnist).")
+    var epochs: Int?
+    @Option(help: "Images per step (two views each).") var batch = 256
+    @Option(help: "Base learning rate (default 0.06 × batch / 256).") var lr: Float?
+    @Option(help: "Seed of weights, shuffling and augmentation.") var seed: UInt64 = 0
+    @Option(name: .customLong("train-size"), help: "Use only the first N training images.") var trainSize: Int?
+    @Option(help: "Output folder; each run gets a sub-folder.") var out = "runs"
+    @Flag(help: "Continue the runs found in the output folder from their last complete epoch.") var resume = false
+    @Flag(help: "No progress output.") var quiet = false
+
+    @Option(help: "Truncated triplet: deputies averaged after the skipped negatives.") var deputies = 9
+    @Option(help: "Truncated triplet: weight of the positive distance.") var gamma: Float = 2
+    @Option(help: "Truncated triplet: hinge margin.") var margin: Float = 100
+    @Option(help: "Truncated triplet negative: truncated (skip/deputies) or median.") var negative: NegativeChoice = .truncated
+    @Option(help: "Temperature of simclr (default 0.5) or moco (default 0.2).") var temperature: Float?
+    @Option(help: "MoCo queue length.") var queue = 4096
+
+    enum NegativeChoice: String, ExpressibleByArgument, CaseIterable { case truncated, median }
+
+    func validate() throws {
+        if let epochs, epochs <= 0 { throw ValidationError("--epochs must be positive, got \(epochs)") }
+        if let lr, !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
+        if batch < 2 { throw ValidationError("--batch must be at least 2, got \(batch)") }
+        if let trainSize, trainSize < 2 { throw ValidationError("--train-size must be at least 2, got \(trainSize)") }
+    }
+
+    /// The config of a run of `method` with these options.
+    func config(_ method: MethodKind, skip: Int) -> RunConfig {
+        var c = RunConfig(method: method)
+        c.backbone = backbone
+        c.data = dataOptions.dataName
+        c.trainLimit = trainSize
+        c.epochs = epochs ?? defaultEpochs
+        c.batch = batch
+        c.learningRate = lr ?? RunConfig.referenceLearningRate(batch: batch)
+        c.seed = seed
+        c.settings.skip = skip
+        c.settings.deputies = deputies
+        c.settings.gamma = gamma
+        c.settings.margin = margin
+        c.settings.medianNegative = negative == .median
+        c.settings.queueSize = queue
+        if let temperature {
+            if method == .simclr { c.settings.simclrTemperature = temperature }
+            if method == .moco { c.settings.mocoTemperature = temperature }
+        }
+        return c
+    }
+
+    var defaultEpochs: Int {
+        if dataOptions.dataName == "fmnist" { return 50 }
+        return backbone == .convnet ? 10 : 20
+    }
+
+    /// Loads the data (cut to `--train-size`) or fails with one line.
+    func loadData() throws -> Dataset {
+        try dataOptions.load().limitingTrain(to: trainSize)
+    }
+}
+
+extension MethodKind: ExpressibleByArgument {}

@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import TensorCore
+import TestSupport
+@testable import Trainer
+
+@Suite(.serialized) struct RunTests {
+    static let data = SyntheticShapes.dataset(trainCount: 5_000, testCount: 2_000)
+
+    func config(_ method: MethodKind, epochs: Int = 3) -> RunConfig {
+        var c = RunConfig(method: method)
+        c.epochs = epochs
+        c.data = "synthetic"
+        return c
+    }
+
+    /// The acceptance check of the methods: on synthetic, a few epochs lift every
+    /// self-supervised method clearly above its epoch-0 kNN, and the supervised goal line
+    /// lies above all of them.
+    @Test func everyMethodLearnsAndSupervisedLeads() throws {
+        let out = makeTemporaryFolder("runs")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let runs = try RunScheduler.prepare(MethodKind.allCases.map { config($0) }, data: Self.data, out: out, resume: false)
+        let failures = RunScheduler.runAll(runs)
+        #expect(failures.isEmpty)
+        var final: [MethodKind: Double] = [:]
+        for run in runs {
+            let first = try #require(run.metrics.first?.knnTop1), last = try #require(run.metrics.last?.knnTop1)
+            #expect(run.metrics.map(\.epoch) == [0, 1, 2, 3])
+            #expect(run.metrics[0].loss == nil)  // epoch 0 is evaluation only
+            final[run.config.method] = last
+            if run.config.method.isSelfSupervised {
+                #expect(last > first + 2, "\(run.config.name): kNN \(first) → \(last)")
+            }
+            #expect(run.record.status == .done)
+        }
+        let best = MethodKind.allCases.filter(\.isSelfSupervised).compactMap { final[$0] }.max() ?? 100
+        #expect(try #require(final[.supervised]) > best)
+    }
+
+    @Test func runFolderHoldsRecordMetricsAndCheckpoint() throws {
+        let out = makeTemporaryFolder("runs")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        var c = config(.triplet, epochs: 1)
+        c.batch = 64
+        let run = try TrainingRun(config: c, data: Self.data.limitingTrain(to: 640), folder: RunFolder(path: out + "/t"), resume: false)
+        while !run.isFinished { try run.advance() }
+        let folder = RunFolder(path: out + "/t")
+        let record = try folder.readRecord()
+        #expect(record.status == .done)
+        #expect(record.config == c)
+        #expect(record.dataChecksum == Self.data.limitingTrain(to: 640).checksum)
+        #expect(record.programVersion == WorkbenchVersion.current)
+        #expect(record.endedAt != nil)
+        let metrics = try folder.readMetrics()
+        #expect(metrics.map(\.epoch) == [0, 1])
+        #expect(metrics[1].prOmegaMeasured != nil && metrics[1].prOmegaAnalytic != nil)
+        let checkpoint = try #require(try folder.readCheckpoint())
+        #expect(checkpoint.epoch == 1)
+        #expect(checkpoint.globalStep == 10)
+    }
+
+    @Test func damagedCheckpointIsRefusedByName() throws {
+        let out = makeTemporaryFolder("runs")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        var c = config(.byol, epochs: 2)
+        c.batch = 64
+        let data = Self.data.limitingTrain(to: 256)
+        let run = try TrainingRun(config: c, data: data, folder: RunFolder(path: out + "/b"), resume: false)
+        try run.advance()
+        let path = out + "/b/checkpoint.bin"
+        var bytes = [UInt8](try #require(FileManager.default.contents(atPath: path)))
+        bytes[bytes.count / 2] ^= 0xFF
+        writeFile(atPath: path, contents: Data(bytes))
+        #expect {
+            _ = try TrainingRun(config: c, data: data, folder: RunFolder(path: out + "/b"), resume: true)
+        } throws: { error in
+            "\(error)".contains(path) && "\(error)".contains("checksum mismatch")
+        }
+        writeFile(atPath: path, contents: Data(bytes.prefix(20)))
+        #expect { _ = try Checkpoint.decode(Data(bytes.prefix(20)), path: path) } throws: { "\($0)".contains(path) }
+    }
+
+    @Test func checkpointRoundTrips() throws {
+        let original = Checkpoint(epoch: 3, globalStep: 42, wallSeconds: 1.5, rngState: [1, 2, 3, 4],
+                                  configJSON: Data("{}".utf8), tensors: [[1, 2, 3], [], [-4.5]], integers: [7, -1])
+        let decoded = try Checkpoint.decode(original.encoded(), path: "x")
+        #expect(decoded.epoch == 3 && decoded.globalStep == 42 && decoded.wallSeconds == 1.5)
+        #expect(decoded.rngState == [1, 2, 3, 4] && decoded.tensors == [[1, 2, 3], [], [-4.5]] && decoded.integers == [7, -1])
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The headless training commands, run as real processes.
+@Suite struct TrainingCommandTests {
+    let small = ["--data", "synthetic", "--train-size", "1536", "--batch", "128", "--quiet"]
+
+    func read(_ path: String) -> String {
+        (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+    }
+
+    /// Rows of a metrics.csv without the timing columns.
+    func untimedRows(_ path: String) -> [String] {
+        read(path).split(separator: "\n").map { line in
+            line.split(separator: ",", omittingEmptySubsequences: false).prefix(9).joined(separator: ",")
+        }
+    }
+
+    @Test func killedRunResumesToTheSameMetrics() throws {
+        let out = makeTemporaryFolder("resume")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let args = ["compare", "--methods", "moco,triplet", "--epochs", "4"] + small
+        let reference = try WorkbenchBinary.run(args + ["--out", out + "/straight"])
+        #expect(reference.status == 0, "\(reference.standardError)")
+
+        // Start the same run, kill it with SIGKILL once it is into its third epoch.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: WorkbenchBinary.path)
+        process.arguments = args + ["--out", out + "/killed"]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let metrics = out + "/killed/triplet-skip1-dep9/metrics.csv"
+        let deadline = Date().addingTimeInterval(120)
+        while read(metrics).split(separator: "\n").count < 4 && Date() < deadline && process.isRunning { usleep(20_000) }
+        usleep(300_000)
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+        let partial = read(metrics).split(separator: "\n").count
+        #expect(partial < 6, "the run finished before it was killed")
+
+        let resumed = try WorkbenchBinary.run(args + ["--out", out + "/killed", "--resume"])
+        #expect(resumed.status == 0, "\(resumed.standardError)")
+        for name in ["moco", "triplet-skip1-dep9"] {
+            let a = untimedRows(out + "/straight/\(name)/metrics.csv")
+            let b = untimedRows(out + "/killed/\(name)/metrics.csv")
+            #expect(a.count == 6)
+            #expect(a == b, "\(name) differs after resume")
+        }
+        #expect(read(out + "/killed/moco/run.json").contains("\"status\" : \"done\""))
+    }
+
+    @Test func metricsFileReadsBackWithPythonsCSVModule() throws {
+        let out = makeTemporaryFolder("csv")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let result = try WorkbenchBinary.run(["train", "--method", "simclr", "--epochs", "1", "--out", out] + small)
+        #expect(result.status == 0, "\(result.standardError)")
+        let script = """
+        import csv, sys
+        rows = list(csv.DictReader(open(sys.argv[1], newline='')))
+        print(",".join(rows[0].keys()))
+        print(len(rows), rows[0]['epoch'], rows[0]['loss'] == '', float(rows[1]['knn_top1']) > 0, rows[1]['linear_top1'] == '')
+        """
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", "-c", script, out + "/simclr/metrics.csv"]
+        let pipe = Pipe()
+        python.standardOutput = pipe
+        try python.run()
+        python.waitUntilExit()
+        let lines = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        #expect(lines.first == "run,method,epoch,loss,knn_top1,linear_top1,class_divergence,pr_omega_analytic,pr_omega_measured,images_per_s,wall_s")
+        #expect(lines.last == "2 0 True True True")
+    }
+
+    @Test func divergedRunStopsAloneAndIsRecorded() throws {
+        let out = makeTemporaryFolder("diverge")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let result = try WorkbenchBinary.run(["compare", "--methods", "simclr,triplet", "--epochs", "1", "--lr", "1e30",
+                                              "--out", out] + small)
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("simclr: loss became NaN"))
+        let simclr = read(out + "/simclr/run.json"), triplet = read(out + "/triplet-skip1-dep9/run.json")
+        #expect(simclr.contains("\"status\" : \"diverged\""))
+        #expect(simclr.contains("loss became NaN"))
+        #expect(triplet.contains("\"status\" : \"done\""))
+    }
+
+    func expectRefusal(_ arguments: [String], _ phrase: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let result = try WorkbenchBinary.run(arguments)
+        #expect(result.status != 0, sourceLocation: sourceLocation)
+        #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)", sourceLocation: sourceLocation)
+        #expect(result.standardError.contains(phrase), "\(result.standardError)", sourceLocation: sourceLocation)
+    }
+
+    @Test func badConfigurationsAreRefusedBeforeAnyWork() throws {
+        let out = makeTemporaryFolder("bad")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        try expectRefusal(["train", "--method", "swav", "--out", out] + small, "swav")
+        try expectRefusal(["train", "--method", "byol", "--backbone", "vit", "--out", out] + small, "vit")
+        try expectRefusal(["compare", "--methods", "simclr,swav", "--out", out] + small, "'swav' is not valid")
+        try expectRefusal(["train", "--method", "triplet", "--skip", "120", "--deputies", "9", "--out", out] + small,
+                          "--skip 120 + --deputies 9 exceeds the 127 negatives of a batch of 128")
+        try expectRefusal(["sweep", "--skip", "0,200", "--out", out] + small, "--skip 200 + --deputies 9 exceeds")
+        try expectRefusal(["train", "--method", "byol", "--data", "synthetic", "--train-size", "100", "--batch", "256", "--out", out],
+                          "--batch 256 is larger than the 100 training images")
+        try expectRefusal(["train", "--method", "byol", "--epochs", "0", "--out", out] + small, "--epochs must be positive")
+        try expectRefusal(["train", "--method", "byol", "--lr=-0.1", "--out", out] + small, "--lr must be positive")
+        try expectRefusal(["train", "--method", "byol", "--lr", "0", "--out", out] + small, "--lr must be positive")
+        #expect(!FileManager.default.fileExists(atPath: out + "/byol"), "a refused config left files behind")
+    }
+
+    @Test func existingOutputFolderIsProtected() throws {
+        let out = makeTemporaryFolder("exists")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let first = try WorkbenchBinary.run(["train", "--method", "byol", "--epochs", "1", "--out", out] + small)
+        #expect(first.status == 0, "\(first.standardError)")
+        let before = read(out + "/byol/metrics.csv")
+        try expectRefusal(["train", "--method", "byol", "--epochs", "2", "--out", out] + small, "different config")
+        try expectRefusal(["train", "--method", "byol", "--epochs", "1", "--out", out] + small, "pass --resume")
+        #expect(read(out + "/byol/metrics.csv") == before)
+        let resumed = try WorkbenchBinary.run(["train", "--method", "byol", "--epochs", "1", "--out", out, "--resume"] + small)
+        #expect(resumed.status == 0)
+        #expect(read(out + "/byol/metrics.csv") == before)
+    }
+}
