@@ -93,33 +93,32 @@ public struct Augmenter: Sendable {
     /// torchvision's RandomResizedCrop box: ten tries at a random area and aspect ratio,
     /// then a centre crop with the ratio clamped into range.
     func randomResizedCrop(_ rng: inout RandomGenerator) -> (Int, Int, Int, Int) {
-        let area = Float(side * side)
-        let logLow = Foundation.log(recipe.cropRatio.lowerBound), logHigh = Foundation.log(recipe.cropRatio.upperBound)
-        for _ in 0..<10 {
-            let target = area * rng.uniform(recipe.cropScale.lowerBound, recipe.cropScale.upperBound)
-            let ratio = Foundation.exp(rng.uniform(logLow, logHigh))
-            let w = Int((target * ratio).squareRoot().rounded())
-            let h = Int((target / ratio).squareRoot().rounded())
-            if w > 0 && w <= side && h > 0 && h <= side {
-                return (rng.below(side - w + 1), rng.below(side - h + 1), w, h)
-            }
-        }
-        return (0, 0, side, side)  // square images: the clamped centre crop is the whole image
+        randomBox(areaShare: recipe.cropScale, ratio: recipe.cropRatio, maximumSide: side, rng: &rng)
+            ?? (0, 0, side, side)  // square images: the clamped centre crop is the whole image
     }
 
-    /// torchvision's RandomErasing box: ten tries, else nothing erased.
+    /// torchvision's RandomErasing box (strictly inside the image): ten tries, else nothing erased.
     func randomErase(_ rng: inout RandomGenerator) -> (Int, Int, Int, Int) {
+        randomBox(areaShare: recipe.eraseScale, ratio: recipe.eraseRatio, maximumSide: side - 1, rng: &rng)
+            ?? (0, 0, 0, 0)
+    }
+
+    /// Up to ten draws of a box with a uniform share of the image area and a log-uniform
+    /// aspect ratio (width / height; the ranges used are symmetric, so height / width alike),
+    /// placed uniformly; nil when no draw fits within `maximumSide`.
+    private func randomBox(areaShare: ClosedRange<Float>, ratio: ClosedRange<Float>, maximumSide: Int,
+                           rng: inout RandomGenerator) -> (Int, Int, Int, Int)? {
         let area = Float(side * side)
-        let logLow = Foundation.log(recipe.eraseRatio.lowerBound), logHigh = Foundation.log(recipe.eraseRatio.upperBound)
+        let logLow = Foundation.log(ratio.lowerBound), logHigh = Foundation.log(ratio.upperBound)
         for _ in 0..<10 {
-            let target = area * rng.uniform(recipe.eraseScale.lowerBound, recipe.eraseScale.upperBound)
-            let ratio = Foundation.exp(rng.uniform(logLow, logHigh))
-            let h = Int((target * ratio).squareRoot().rounded())
-            let w = Int((target / ratio).squareRoot().rounded())
-            if h > 0 && h < side && w > 0 && w < side {
+            let target = area * rng.uniform(areaShare.lowerBound, areaShare.upperBound)
+            let r = Foundation.exp(rng.uniform(logLow, logHigh))
+            let w = Int((target * r).squareRoot().rounded())
+            let h = Int((target / r).squareRoot().rounded())
+            if w > 0 && w <= maximumSide && h > 0 && h <= maximumSide {
                 return (rng.below(side - w + 1), rng.below(side - h + 1), w, h)
             }
         }
-        return (0, 0, 0, 0)
+        return nil
     }
 }
