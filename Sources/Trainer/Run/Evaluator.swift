@@ -2,11 +2,12 @@ import Analysis
 import TensorCore
 
 /// End-of-epoch evaluation: representations of the un-augmented train and test images
-/// (backbone in evaluation mode), then kNN accuracy and class divergence.
+/// (backbone in evaluation mode), then kNN and linear-probe accuracy and class divergence.
 public struct Evaluator {
     public let data: Dataset
     let augmenter: Augmenter
     let knn = KNNClassifier()
+    let probe = LinearProbe()
     /// Images per forward pass.
     let chunk = 1000
 
@@ -33,6 +34,8 @@ public struct Evaluator {
         let test = representations(of: backbone, set: data.test, input: input)
         metrics.knnTop1 = knn.accuracy(train: train, trainLabels: data.train.labels, test: test,
                                        testLabels: data.test.labels, dimension: dimension, classCount: data.classCount)
+        metrics.linearTop1 = probe.accuracy(train: train, trainLabels: data.train.labels, test: test,
+                                            testLabels: data.test.labels, dimension: dimension, classCount: data.classCount)
         metrics.classDivergence = ClusteringDiagnostics.classDivergence(test, labels: data.test.labels,
                                                                         dimension: dimension, classCount: data.classCount)
     }

@@ -1,0 +1,191 @@
+import Foundation
+import TensorCore
+
+/// The linear evaluation protocol: multinomial logistic regression on frozen, standardised
+/// representations, fitted on the whole training set by L-BFGS (the products through BLAS),
+/// scored as top-1 accuracy on the test set.
+public struct LinearProbe: Sendable {
+    /// Upper bound on L-BFGS iterations; the fit stops earlier once it has converged.
+    public var iterations: Int
+    /// L2 penalty on the weights (not the bias), which keeps separable data well posed.
+    public var l2: Float
+
+    public init(iterations: Int = 100, l2: Float = 1e-4) {
+        self.iterations = iterations
+        self.l2 = l2
+    }
+
+    /// Test accuracy in percent.
+    public func accuracy(train: [Float], trainLabels: [Int], test: [Float], testLabels: [Int],
+                         dimension d: Int, classCount c: Int) -> Double {
+        guard !trainLabels.isEmpty, !testLabels.isEmpty, d > 0, c > 1 else { return 0 }
+        let (mean, scale) = Self.standardisation(train, dimension: d)
+        let x = Self.standardised(train, mean: mean, scale: scale, dimension: d)
+        let model = fit(x, labels: trainLabels, dimension: d, classCount: c)
+        let t = Self.standardised(test, mean: mean, scale: scale, dimension: d)
+        let predictions = model.predict(t, dimension: d)
+        let correct = zip(predictions, testLabels).filter { $0 == $1 }.count
+        return 100 * Double(correct) / Double(testLabels.count)
+    }
+
+    /// Weights [d, C] and bias [C] of a fitted model.
+    public struct Model: Sendable {
+        public let weights: [Float]
+        public let bias: [Float]
+        public let classCount: Int
+
+        /// The most probable class of every row of `x`.
+        public func predict(_ x: [Float], dimension d: Int) -> [Int] {
+            let n = x.count / d
+            var logits = [Float](repeating: 0, count: n * classCount)
+            LinearProbe.logits(x, weights: weights, bias: bias, rows: n, dimension: d, classCount: classCount, into: &logits)
+            return logits.withUnsafeBufferPointer { Kernels.argmaxRows($0.baseAddress!, rows: n, columns: classCount) }
+        }
+    }
+
+    /// Fits the model on standardised rows by L-BFGS (10 pairs of history, Armijo backtracking),
+    /// stopping when the gradient or the improvement becomes negligible.
+    public func fit(_ x: [Float], labels: [Int], dimension d: Int, classCount c: Int) -> Model {
+        let objective = Objective(x: x, labels: labels, dimension: d, classCount: c, l2: Double(l2))
+        let count = d * c + c
+        var theta = [Double](repeating: 0, count: count)
+        var (value, gradient) = objective.evaluate(theta)
+        var history: [(s: [Double], y: [Double], rho: Double)] = []
+        for iteration in 0..<max(1, iterations) {
+            // Two-loop recursion: direction = −H·g.
+            var q = gradient
+            var alphas = [Double](repeating: 0, count: history.count)
+            for (i, pair) in history.enumerated().reversed() {
+                alphas[i] = pair.rho * dot(pair.s, q)
+                for j in 0..<count { q[j] -= alphas[i] * pair.y[j] }
+            }
+            if let last = history.last {
+                let gamma = dot(last.s, last.y) / max(dot(last.y, last.y), 1e-300)
+                for j in 0..<count { q[j] *= gamma }
+            } else {
+                let norm = dot(gradient, gradient).squareRoot()
+                for j in 0..<count { q[j] /= max(norm, 1e-12) }
+            }
+            for (i, pair) in history.enumerated() {
+                let beta = pair.rho * dot(pair.y, q)
+                for j in 0..<count { q[j] += (alphas[i] - beta) * pair.s[j] }
+            }
+            var slope = -dot(gradient, q)
+            if slope >= 0 {  // not a descent direction: restart from the gradient
+                history.removeAll()
+                q = gradient
+                slope = -dot(gradient, gradient)
+            }
+            var step = 1.0
+            var candidate = theta, next = (value: value, gradient: gradient)
+            for _ in 0..<30 {
+                for j in 0..<count { candidate[j] = theta[j] - step * q[j] }
+                next = objective.evaluate(candidate)
+                if next.value <= value + 1e-4 * step * slope { break }
+                step *= 0.5
+            }
+            let s = (0..<count).map { candidate[$0] - theta[$0] }
+            let y = (0..<count).map { next.gradient[$0] - gradient[$0] }
+            let sy = dot(s, y)
+            if sy > 1e-12 {
+                history.append((s, y, 1 / sy))
+                if history.count > 10 { history.removeFirst() }
+            }
+            let improvement = value - next.value
+            theta = candidate
+            value = next.value
+            gradient = next.gradient
+            let gradientNorm = gradient.reduce(0) { max($0, abs($1)) }
+            if gradientNorm < 1e-5 || (iteration > 0 && improvement < 1e-9 * max(1, abs(value))) { break }
+        }
+        return Model(weights: theta[0..<(d * c)].map(Float.init), bias: theta[(d * c)...].map(Float.init), classCount: c)
+    }
+
+    private func dot(_ a: [Double], _ b: [Double]) -> Double {
+        var sum = 0.0
+        for i in a.indices { sum += a[i] * b[i] }
+        return sum
+    }
+
+    /// Mean cross-entropy + ½·l2·‖W‖² and its gradient, for θ = [W (d×C), b (C)].
+    struct Objective {
+        let x: [Float]
+        let labels: [Int]
+        let dimension: Int
+        let classCount: Int
+        let l2: Double
+
+        func evaluate(_ theta: [Double]) -> (value: Double, gradient: [Double]) {
+            let d = dimension, c = classCount, n = labels.count
+            let w = theta[0..<(d * c)].map(Float.init), b = theta[(d * c)...].map(Float.init)
+            var logits = [Float](repeating: 0, count: n * c)
+            LinearProbe.logits(x, weights: w, bias: b, rows: n, dimension: d, classCount: c, into: &logits)
+            var value = 0.0
+            let inverseN = 1 / Float(n)
+            logits.withUnsafeMutableBufferPointer { z in
+                for r in 0..<n {
+                    let row = z.baseAddress! + r * c
+                    let logSum = Kernels.logSumExp(row, count: c)
+                    value += Double(logSum - row[labels[r]])
+                    for j in 0..<c { row[j] = Foundation.exp(row[j] - logSum) * inverseN }
+                    row[labels[r]] -= inverseN
+                }
+            }
+            var gradW = [Float](repeating: 0, count: d * c)
+            x.withUnsafeBufferPointer { xp in
+                logits.withUnsafeBufferPointer { g in
+                    gradW.withUnsafeMutableBufferPointer { gw in
+                        BLAS.gemm(transposeA: true, m: d, n: c, k: n, a: xp.baseAddress!, b: g.baseAddress!, c: gw.baseAddress!)
+                    }
+                }
+            }
+            var gradient = [Double](repeating: 0, count: d * c + c)
+            var penalty = 0.0
+            for i in 0..<(d * c) {
+                gradient[i] = Double(gradW[i]) + l2 * theta[i]
+                penalty += theta[i] * theta[i]
+            }
+            for r in 0..<n { for j in 0..<c { gradient[d * c + j] += Double(logits[r * c + j]) } }
+            return (value / Double(n) + 0.5 * l2 * penalty, gradient)
+        }
+    }
+
+    /// logits[n, C] = x[n, d] · W[d, C] + b.
+    static func logits(_ x: [Float], weights: [Float], bias: [Float], rows n: Int, dimension d: Int,
+                       classCount c: Int, into out: inout [Float]) {
+        for r in 0..<n { for j in 0..<c { out[r * c + j] = bias[j] } }
+        x.withUnsafeBufferPointer { xp in
+            weights.withUnsafeBufferPointer { wp in
+                out.withUnsafeMutableBufferPointer { o in
+                    BLAS.gemm(m: n, n: c, k: d, a: xp.baseAddress!, b: wp.baseAddress!, beta: 1, c: o.baseAddress!)
+                }
+            }
+        }
+    }
+
+    /// Per-dimension mean and 1/std of the rows (std floored, so constant features stay 0).
+    static func standardisation(_ x: [Float], dimension d: Int) -> (mean: [Float], scale: [Float]) {
+        let n = x.count / d
+        var mean = [Double](repeating: 0, count: d), squares = [Double](repeating: 0, count: d)
+        for r in 0..<n {
+            for j in 0..<d {
+                let v = Double(x[r * d + j])
+                mean[j] += v
+                squares[j] += v * v
+            }
+        }
+        var scale = [Float](repeating: 1, count: d)
+        for j in 0..<d {
+            mean[j] /= Double(max(n, 1))
+            let variance = max(squares[j] / Double(max(n, 1)) - mean[j] * mean[j], 0)
+            scale[j] = Float(1 / max(variance.squareRoot(), 1e-6))
+        }
+        return (mean.map(Float.init), scale)
+    }
+
+    static func standardised(_ x: [Float], mean: [Float], scale: [Float], dimension d: Int) -> [Float] {
+        var out = x
+        for i in 0..<out.count { out[i] = (out[i] - mean[i % d]) * scale[i % d] }
+        return out
+    }
+}
