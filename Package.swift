@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Trainer", "CPNG"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "TensorCore", "TestSupport"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TensorCore"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TensorCore", "CPNG"]),
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["workbench", "TestSupport"]),
     ],

@@ -6,6 +6,22 @@ public enum ClusteringDiagnostics {
     /// rescaled so that the mean squared distance of a sample to its class centre is 1,
     /// then the Euclidean distances between all pairs of class centres are averaged.
     public static func classDivergence(_ x: [Float], labels: [Int], dimension: Int, classCount: Int) -> Double {
+        let distances = centreDistances(x, labels: labels, dimension: dimension, classCount: classCount)
+        let counts = classCentres(x, labels: labels, dimension: dimension, classCount: classCount).counts
+        let present = (0..<classCount).filter { counts[$0] > 0 }
+        var sum = 0.0, pairs = 0
+        for a in present.indices {
+            for b in present.indices where b > a {
+                sum += distances[present[a] * classCount + present[b]]
+                pairs += 1
+            }
+        }
+        return pairs > 0 ? sum / Double(pairs) : 0
+    }
+
+    /// Euclidean distances between all pairs of class centres (C × C, row-major), after the
+    /// same rescaling as `classDivergence`: the heat map of under-clustering.
+    public static func centreDistances(_ x: [Float], labels: [Int], dimension: Int, classCount: Int) -> [Double] {
         let centres = classCentres(x, labels: labels, dimension: dimension, classCount: classCount)
         var within = 0.0
         for (i, label) in labels.enumerated() {
@@ -15,22 +31,21 @@ public enum ClusteringDiagnostics {
             }
         }
         within /= Double(max(labels.count, 1))
-        guard within > 0 else { return 0 }
+        var distances = [Double](repeating: 0, count: classCount * classCount)
+        guard within > 0 else { return distances }
         let scale = 1 / within.squareRoot()
-        var sum = 0.0, pairs = 0
-        let present = (0..<classCount).filter { centres.counts[$0] > 0 }
-        for a in present.indices {
-            for b in present.indices where b > a {
+        for a in 0..<classCount {
+            for b in 0..<classCount where b > a {
                 var d2 = 0.0
                 for j in 0..<dimension {
-                    let diff = centres.values[present[a] * dimension + j] - centres.values[present[b] * dimension + j]
+                    let diff = centres.values[a * dimension + j] - centres.values[b * dimension + j]
                     d2 += diff * diff
                 }
-                sum += d2.squareRoot() * scale
-                pairs += 1
+                distances[a * classCount + b] = d2.squareRoot() * scale
+                distances[b * classCount + a] = distances[a * classCount + b]
             }
         }
-        return pairs > 0 ? sum / Double(pairs) : 0
+        return distances
     }
 
     /// Mean of each class's rows, as `classCount × dimension` values, and the class sizes.

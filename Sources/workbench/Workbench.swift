@@ -13,7 +13,7 @@ struct Workbench: ParsableCommand {
         abstract: "Train small self-supervised image models on the CPU and see why one loss learns faster.",
         version: version,
         subcommands: [Overview.self, TrainCommand.self, CompareCommand.self, SweepCommand.self,
-                      DataCommand.self, BenchStep.self, BenchKNN.self],
+                      ExportCommand.self, DataCommand.self, BenchStep.self, BenchKNN.self],
         defaultSubcommand: Overview.self
     )
 

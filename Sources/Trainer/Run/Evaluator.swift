@@ -27,8 +27,9 @@ public struct Evaluator {
         return out
     }
 
-    /// Fills the accuracy and divergence fields of `metrics`.
-    public func evaluate(_ backbone: Sequential, dimension: Int, into metrics: inout EpochMetrics) {
+    /// Fills the accuracy and divergence fields of `metrics`; returns the class-centre distances.
+    @discardableResult
+    public func evaluate(_ backbone: Sequential, dimension: Int, into metrics: inout EpochMetrics) -> [Double] {
         let input = Tensor(shape: [0, 0])
         let train = representations(of: backbone, set: data.train, input: input)
         let test = representations(of: backbone, set: data.test, input: input)
@@ -36,8 +37,11 @@ public struct Evaluator {
                                        testLabels: data.test.labels, dimension: dimension, classCount: data.classCount)
         metrics.linearTop1 = probe.accuracy(train: train, trainLabels: data.train.labels, test: test,
                                             testLabels: data.test.labels, dimension: dimension, classCount: data.classCount)
+        let distances = ClusteringDiagnostics.centreDistances(test, labels: data.test.labels, dimension: dimension,
+                                                              classCount: data.classCount)
         metrics.classDivergence = ClusteringDiagnostics.classDivergence(test, labels: data.test.labels,
                                                                         dimension: dimension, classCount: data.classCount)
+        return distances
     }
 }
 

@@ -11,6 +11,7 @@ public struct RunFolder: Sendable {
     public var recordPath: String { path + "/run.json" }
     public var metricsPath: String { path + "/metrics.csv" }
     public var checkpointPath: String { path + "/checkpoint.bin" }
+    public var centresPath: String { path + "/class-distances.csv" }
 
     public var exists: Bool { FileManager.default.fileExists(atPath: recordPath) }
 
@@ -66,6 +67,36 @@ public struct RunFolder: Sendable {
             metrics.append(parsed)
         }
         return metrics
+    }
+
+    /// The latest epoch's class-centre distance matrix, with the class names as header.
+    public func writeCentreDistances(_ distances: [Double], classNames: [String]) throws(RunError) {
+        var text = classNames.map(CSV.quote).joined(separator: ",") + "\n"
+        let n = classNames.count
+        for r in 0..<n {
+            text += (0..<n).map { String(format: "%.4f", distances[r * n + $0]) }.joined(separator: ",") + "\n"
+        }
+        do { try AtomicFile.write(text, to: centresPath) } catch { throw RunError(error.description) }
+    }
+
+    /// The run's metrics and identity, for exports; validates what it reads.
+    public func readRunMetrics() throws(RunError) -> RunMetrics {
+        let record = try readRecord()
+        let rows = try readMetrics()
+        var distances: [Double]?, names: [String] = []
+        if let data = FileManager.default.contents(atPath: centresPath) {
+            let table = CSV.parse(String(decoding: data, as: UTF8.self))
+            if let header = table.first, table.count == header.count + 1 {
+                let values = table.dropFirst().flatMap { $0.compactMap(Double.init) }
+                if values.count == header.count * header.count {
+                    distances = values
+                    names = header
+                }
+            }
+        }
+        return RunMetrics(run: record.name, method: record.config.method.rawValue,
+                          skip: record.config.method == .triplet && !record.config.settings.medianNegative ? record.config.settings.skip : nil,
+                          seed: record.config.seed, rows: rows, centreDistances: distances, classNames: names)
     }
 
     public func write(_ checkpoint: Checkpoint) throws(RunError) {

@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 
 /// What the scheduler reports while it works.

@@ -106,11 +106,12 @@ public final class TrainingRun {
             row.prOmegaMeasured = shareCount > 0 ? shareSum / Double(shareCount) : nil
             row.imagesPerSecond = Double(steps * n) / max(trainSeconds, 1e-9)
         }
-        evaluator.evaluate(method.backbone, dimension: config.backbone.representationSize, into: &row)
+        let distances = evaluator.evaluate(method.backbone, dimension: config.backbone.representationSize, into: &row)
         wallSeconds += Date().timeIntervalSince(started)
         row.wallSeconds = wallSeconds
         metrics.append(row)
         try folder.writeMetrics(metrics, run: config.name, method: config.method.rawValue)
+        try folder.writeCentreDistances(distances, classNames: data.classNames)
         try folder.write(makeCheckpoint(epoch: epoch))
         record.epochsCompleted = epoch
         if epoch >= config.epochs {

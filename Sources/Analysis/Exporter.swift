@@ -1,0 +1,66 @@
+import Foundation
+
+/// Writes the figures and tables of a set of runs into a folder, each file atomically.
+public struct Exporter {
+    public enum Format: String, CaseIterable, Sendable { case png, svg, csv, md }
+
+    public var formats: Set<Format>
+    public var width: Int
+    public var height: Int
+
+    public init(formats: Set<Format> = Set(Format.allCases), width: Int = 1600, height: Int = 1000) {
+        self.formats = formats
+        self.width = width
+        self.height = height
+    }
+
+    /// The figures of `runs`, by file stem.
+    public func figures(_ runs: [RunMetrics], dataName: String) -> [(stem: String, figure: Figure)] {
+        var result: [(String, Figure)] = [
+            ("accuracy-knn", Figures.accuracy(runs, measure: .knn, dataName: dataName)),
+            ("class-divergence", Figures.divergence(runs)),
+            ("pr-omega", Figures.falseNegatives(runs)),
+        ]
+        if runs.contains(where: { $0.rows.contains { $0.linearTop1 != nil } }) {
+            result.insert(("accuracy-linear", Figures.accuracy(runs, measure: .linear, dataName: dataName)), at: 1)
+        }
+        if let ablation = Figures.ablation(runs, measure: .knn), runs.filter({ $0.method == "triplet" }).count > 1 {
+            result.append(("ablation-skip", ablation))
+        }
+        for run in runs { if let heat = Figures.centreHeatMap(run) { result.append(("centres-\(run.run)", heat)) } }
+        return result
+    }
+
+    /// Writes everything asked for into `folder` and returns the paths written.
+    public func export(_ runs: [RunMetrics], dataName: String, to folder: String) throws -> [String] {
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw PlotError("\(folder): cannot create the folder (\(error.localizedDescription))")
+        }
+        var written: [String] = []
+        func save(_ data: Data, _ name: String) throws {
+            let path = (folder as NSString).appendingPathComponent(name)
+            try AtomicFile.write(data, to: path)
+            written.append(path)
+        }
+        if formats.contains(.csv) {
+            try save(Data(Tables.tidyCSV(runs).utf8), "metrics.csv")
+            try save(Data(Tables.summaryCSV(runs).utf8), "summary.csv")
+        }
+        if formats.contains(.md) { try save(Data(Tables.summaryMarkdown(runs).utf8), "summary.md") }
+        let scale = Double(width) / 1600
+        for (stem, figure) in figures(runs, dataName: dataName) {
+            let renderer = FigureRenderer(figure: figure, scale: scale)
+            if formats.contains(.png) {
+                let canvas = try RasterCanvas(width: width, height: height)
+                renderer.draw(on: canvas)
+                try save(try canvas.pngData(), stem + ".png")
+            }
+            if formats.contains(.svg) {
+                let canvas = SVGCanvas(width: width, height: height)
+                renderer.draw(on: canvas)
+                try save(Data(canvas.document.utf8), stem + ".svg")
+            }
+        }
+        return written
+    }
+}

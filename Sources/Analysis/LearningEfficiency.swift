@@ -1,0 +1,40 @@
+import Foundation
+
+/// How fast each run learns, measured against the supervised goal line.
+public struct EfficiencyRow: Sendable {
+    public var run: String
+    public var method: String
+    public var finalAccuracy: Double?
+    public var bestAccuracy: Double?
+    /// First epoch at which the accuracy reaches each fraction of the goal (nil: never).
+    public var epochsToFraction: [Double: Int]
+    /// Mean accuracy over epochs 0…last (the area under the curve divided by its length).
+    public var areaUnderCurve: Double?
+}
+
+public enum LearningEfficiency {
+    public static let fractions: [Double] = [0.5, 0.8, 0.9, 0.95]
+
+    /// One row per run. The goal is the final accuracy of the supervised run (the best one
+    /// when there are several); without one, the best final accuracy of all runs.
+    public static func table(_ runs: [RunMetrics], measure: AccuracyMeasure) -> (goal: Double?, rows: [EfficiencyRow]) {
+        let supervised = runs.filter { $0.method == "supervised" }.compactMap { $0.last.flatMap(measure.value) }
+        let goal = supervised.max() ?? runs.compactMap { $0.last.flatMap(measure.value) }.max()
+        let rows = runs.map { run -> EfficiencyRow in
+            let points = run.rows.compactMap { row in measure.value(row).map { (epoch: row.epoch, value: $0) } }
+            var reached: [Double: Int] = [:]
+            if let goal {
+                for f in fractions { reached[f] = points.first { $0.value >= f * goal }?.epoch }
+            }
+            var area: Double?
+            if points.count >= 2, let first = points.first, let last = points.last, last.epoch > first.epoch {
+                var sum = 0.0
+                for (a, b) in zip(points, points.dropFirst()) { sum += Double(b.epoch - a.epoch) * (a.value + b.value) / 2 }
+                area = sum / Double(last.epoch - first.epoch)
+            }
+            return EfficiencyRow(run: run.run, method: run.method, finalAccuracy: points.last?.value,
+                                 bestAccuracy: points.map(\.value).max(), epochsToFraction: reached, areaUnderCurve: area)
+        }
+        return (goal, rows)
+    }
+}

@@ -1,0 +1,92 @@
+/// An RGB colour with components in [0, 1].
+public struct Colour: Sendable, Equatable {
+    public var red: Double, green: Double, blue: Double
+
+    public init(_ red: Double, _ green: Double, _ blue: Double) {
+        self.red = red
+        self.green = green
+        self.blue = blue
+    }
+
+    /// From 0xRRGGBB.
+    public init(hex: UInt32) {
+        self.init(Double((hex >> 16) & 0xFF) / 255, Double((hex >> 8) & 0xFF) / 255, Double(hex & 0xFF) / 255)
+    }
+
+    public var hexString: String {
+        func byte(_ v: Double) -> Int { Int((min(max(v, 0), 1) * 255).rounded()) }
+        return "#" + [red, green, blue].map { String(format: "%02x", byte($0)) }.joined()
+    }
+
+    public static let black = Colour(0, 0, 0)
+    public static let white = Colour(1, 1, 1)
+    public static let grey = Colour(0.55, 0.55, 0.55)
+    public static let lightGrey = Colour(0.9, 0.9, 0.9)
+
+    /// Okabe and Ito's colour-blind-safe palette (without yellow, which is too pale on white).
+    public static let palette: [Colour] = [0x0072B2, 0xD55E00, 0x009E73, 0xE69F00, 0xCC79A7, 0x56B4E9, 0x000000]
+        .map { Colour(hex: $0) }
+
+    /// The fixed colour of a method, so a method looks the same in every figure.
+    public static func forMethod(_ method: String) -> Colour {
+        switch method {
+        case "simclr": palette[0]
+        case "moco": palette[1]
+        case "byol": palette[2]
+        case "triplet": palette[3]
+        case "supervised": .black
+        default: palette[4]
+        }
+    }
+
+    /// Blends towards white by `amount` in [0, 1].
+    public func lightened(_ amount: Double) -> Colour {
+        Colour(red + (1 - red) * amount, green + (1 - green) * amount, blue + (1 - blue) * amount)
+    }
+}
+
+/// One curve of a line chart.
+public struct Series: Sendable {
+    public var name: String
+    public var points: [(x: Double, y: Double)]
+    public var colour: Colour
+    public var dashed: Bool
+    /// Half-length of an error bar at each point (empty: none).
+    public var errors: [Double]
+
+    public init(name: String, points: [(x: Double, y: Double)], colour: Colour, dashed: Bool = false, errors: [Double] = []) {
+        self.name = name
+        self.points = points
+        self.colour = colour
+        self.dashed = dashed
+        self.errors = errors
+    }
+}
+
+/// A figure ready to be drawn by any renderer: a line chart or a heat map.
+public struct Figure: Sendable {
+    public enum Content: Sendable {
+        case lines([Series])
+        /// Row-major values with a label per row and column.
+        case heatMap(values: [Double], labels: [String])
+    }
+
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var content: Content
+    /// Fixed y range (nil: fitted to the data).
+    public var yRange: ClosedRange<Double>?
+    /// Draw markers at the data points (for sparse series such as an ablation).
+    public var markers: Bool
+
+    public init(title: String, xLabel: String, yLabel: String, content: Content,
+                yRange: ClosedRange<Double>? = nil, markers: Bool = false) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.content = content
+        self.yRange = yRange
+        self.markers = markers
+    }
+}

@@ -1,0 +1,34 @@
+/// The per-epoch metrics of one run with what identifies it in tables and figures.
+public struct RunMetrics: Sendable {
+    public var run: String
+    public var method: String
+    /// The truncation threshold of a triplet run (nil for other methods).
+    public var skip: Int?
+    public var seed: UInt64
+    public var rows: [EpochMetrics]
+    /// Distances between class centres at the last epoch (C × C, within-class spread 1), if saved.
+    public var centreDistances: [Double]?
+    public var classNames: [String]
+
+    public init(run: String, method: String, skip: Int? = nil, seed: UInt64 = 0, rows: [EpochMetrics],
+                centreDistances: [Double]? = nil, classNames: [String] = []) {
+        self.run = run
+        self.method = method
+        self.skip = skip
+        self.seed = seed
+        self.rows = rows
+        self.centreDistances = centreDistances
+        self.classNames = classNames
+    }
+
+    /// The run's last row.
+    public var last: EpochMetrics? { rows.last }
+}
+
+/// Which accuracy a figure or table is about.
+public enum AccuracyMeasure: String, Sendable, CaseIterable {
+    case knn, linear
+
+    public func value(_ row: EpochMetrics) -> Double? { self == .knn ? row.knnTop1 : row.linearTop1 }
+    public var label: String { self == .knn ? "kNN top-1 accuracy (%)" : "linear-probe top-1 accuracy (%)" }
+}

@@ -1,0 +1,144 @@
+import CPNG
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+@testable import Analysis
+
+@Suite struct PlotTests {
+    let blue = Colour.forMethod("simclr"), vermillion = Colour.forMethod("moco")
+
+    func figure() -> Figure {
+        let line = Series(name: "rising", points: (0...10).map { (x: Double($0), y: Double($0) * 10) }, colour: blue)
+        let flat = Series(name: "goal", points: [(0, 80), (10, 80)], colour: vermillion, dashed: true)
+        return Figure(title: "Test figure", xLabel: "epoch", yLabel: "accuracy", content: .lines([line, flat]), yRange: 0...100)
+    }
+
+    /// Decodes PNG bytes with libpng into RGB.
+    func decode(_ data: Data) -> (width: Int, height: Int, rgb: [UInt8])? {
+        var image = wb_png_image_new()
+        let bytes = [UInt8](data)
+        guard bytes.withUnsafeBytes({ png_image_begin_read_from_memory(&image, $0.baseAddress, bytes.count) }) != 0 else { return nil }
+        image.format = wb_png_format_rgb()
+        var rgb = [UInt8](repeating: 0, count: Int(image.width * image.height * 3))
+        guard rgb.withUnsafeMutableBytes({ png_image_finish_read(&image, nil, $0.baseAddress, 0, nil) }) != 0 else { return nil }
+        return (Int(image.width), Int(image.height), rgb)
+    }
+
+    func distance(_ rgb: [UInt8], _ width: Int, _ x: Int, _ y: Int, to colour: Colour) -> Double {
+        let i = (y * width + x) * 3
+        return abs(Double(rgb[i]) / 255 - colour.red) + abs(Double(rgb[i + 1]) / 255 - colour.green) + abs(Double(rgb[i + 2]) / 255 - colour.blue)
+    }
+
+    @Test(arguments: [(1600, 1000), (800, 500)])
+    func pngDecodesAtTheRequestedSizeWithSeriesWhereTheAxesSay(width: Int, height: Int) throws {
+        let canvas = try RasterCanvas(width: width, height: height)
+        let renderer = FigureRenderer(figure: figure(), scale: Double(width) / 1600)
+        renderer.draw(on: canvas)
+        let png = try #require(decode(try canvas.pngData()))
+        #expect(png.width == width && png.height == height)
+        guard case let .lines(series) = figure().content else { return }
+        let axes = renderer.axes(for: series, on: canvas)
+        // The rising line passes through (5, 50) and (2, 20); the goal line sits at y = 80.
+        for (x, y) in [(5.0, 50.0), (2, 20), (9, 90)] {
+            let px = Int(axes.x(x)), py = Int(axes.y(y))
+            let nearest = (-1...1).flatMap { dx in (-1...1).map { dy in distance(png.rgb, width, px + dx, py + dy, to: blue) } }.min() ?? 3
+            #expect(nearest < 0.2, "no line at (\(x), \(y))")
+        }
+        // Somewhere along the dashed goal line (it has gaps) there is its colour.
+        let goalY = Int(axes.y(80))
+        let hits = stride(from: Int(axes.x(0.5)), to: Int(axes.x(4)), by: 1).filter { distance(png.rgb, width, $0, goalY, to: vermillion) < 0.3 }
+        #expect(hits.count > 10)
+        // Far from any line the plot is white.
+        #expect(distance(png.rgb, width, Int(axes.x(8)), Int(axes.y(50)), to: .white) < 0.01)
+    }
+
+    @Test func textIsReallyDrawnInTheLegend() throws {
+        let canvas = try RasterCanvas(width: 1600, height: 1000)
+        let renderer = FigureRenderer(figure: figure())
+        renderer.draw(on: canvas)
+        guard case let .lines(series) = figure().content else { return }
+        let box = renderer.legendBox(series, on: canvas)
+        // The names are written right of the line samples: count dark pixels there.
+        var ink = 0
+        for y in Int(box.y)..<Int(box.y + box.height) {
+            for x in Int(box.x + 80)..<Int(box.x + box.width) {
+                let c = canvas.colour(x: x, y: y)
+                if c.red + c.green + c.blue < 1.5 { ink += 1 }
+            }
+        }
+        #expect(ink > 200, "legend text ink: \(ink) pixels")
+    }
+
+    @Test func svgParsesAsXMLWithOnePathPerSeriesAndRealText() throws {
+        let canvas = SVGCanvas(width: 1600, height: 1000)
+        FigureRenderer(figure: figure()).draw(on: canvas)
+        final class Collector: NSObject, XMLParserDelegate {
+            var strokes: [String] = []
+            var texts: [String] = []
+            var inText = false
+            func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                        attributes: [String: String] = [:]) {
+                if name == "path", let stroke = attributes["stroke"] { strokes.append(stroke) }
+                inText = name == "text"
+                if inText { texts.append("") }
+            }
+            func parser(_ parser: XMLParser, foundCharacters string: String) { if inText { texts[texts.count - 1] += string } }
+            func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) { inText = false }
+        }
+        let collector = Collector()
+        let parser = XMLParser(data: Data(canvas.document.utf8))
+        parser.delegate = collector
+        #expect(parser.parse(), "SVG is not well-formed XML")
+        // One data path per series, plus one legend sample each.
+        #expect(collector.strokes.filter { $0 == blue.hexString }.count == 2)
+        #expect(collector.strokes.filter { $0 == vermillion.hexString }.count == 2)
+        #expect(collector.texts.contains("Test figure"))
+        #expect(collector.texts.contains("rising") && collector.texts.contains("goal"))
+    }
+
+    @Test func ticksAreNice() {
+        #expect(Ticks.nice(0...20, target: 8, integers: true).values == [0, 5, 10, 15, 20])
+        #expect(Ticks.nice(76.3...85.4, target: 6).values == [76, 78, 80, 82, 84, 86])
+        #expect(Ticks.label(0.25, step: 0.25) == "0.25")
+        #expect(Ticks.label(80, step: 2) == "80")
+    }
+
+    @Test func exporterWritesEveryFormat() throws {
+        let folder = NSTemporaryDirectory() + "export-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func rows(_ values: [Double]) -> [EpochMetrics] {
+            values.enumerated().map { i, v in
+                var m = EpochMetrics(epoch: i)
+                m.knnTop1 = v
+                m.linearTop1 = v + 1
+                m.classDivergence = 1 + Double(i) / 10
+                m.prOmegaMeasured = i == 0 ? nil : 0.3
+                m.prOmegaAnalytic = 0.9
+                return m
+            }
+        }
+        let runs = [
+            RunMetrics(run: "simclr", method: "simclr", rows: rows([70, 72, 75])),
+            RunMetrics(run: "triplet-skip1-dep9", method: "triplet", skip: 1, rows: rows([70, 74, 78]),
+                       centreDistances: [0, 2, 2, 0], classNames: ["a", "b"]),
+            RunMetrics(run: "triplet-skip5-dep9", method: "triplet", skip: 5, rows: rows([70, 75, 79])),
+            RunMetrics(run: "supervised", method: "supervised", rows: rows([70, 80, 85])),
+        ]
+        let written = try Exporter().export(runs, dataName: "test", to: folder)
+        let names = Set(written.map { ($0 as NSString).lastPathComponent })
+        for stem in ["accuracy-knn", "accuracy-linear", "class-divergence", "pr-omega", "ablation-skip", "centres-triplet-skip1-dep9"] {
+            #expect(names.contains(stem + ".png") && names.contains(stem + ".svg"), "\(stem) missing")
+        }
+        #expect(names.isSuperset(of: ["metrics.csv", "summary.csv", "summary.md"]))
+        let summary = CSV.parse(try String(contentsOfFile: folder + "/summary.csv", encoding: .utf8))
+        #expect(summary.count == 5)
+        // Goal 85: 90 % of it is 76.5, reached by triplet-skip1 at epoch 2, never by simclr.
+        let header = summary[0], tripletRow = summary[2], simclrRow = summary[1]
+        let column = try #require(header.firstIndex(of: "epochs_to_90pct_goal"))
+        #expect(tripletRow[column] == "2" && simclrRow[column] == "")
+        let tidy = CSV.parse(try String(contentsOfFile: folder + "/metrics.csv", encoding: .utf8))
+        #expect(tidy.count == 1 + 12 && tidy[0] == EpochMetrics.columns)
+    }
+}
