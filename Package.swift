@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "TensorCore", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TensorCore", "CPNG"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Trainer", "Analysis"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["workbench", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]

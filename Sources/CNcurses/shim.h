@@ -35,6 +35,17 @@ static inline int wb_key_enter(void) { return KEY_ENTER; }
 static inline int wb_key_btab(void) { return KEY_BTAB; }
 static inline int wb_err(void) { return ERR; }
 static inline WINDOW *wb_stdscr(void) { return stdscr; }
+static inline int wb_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int wb_key_backspace(void) { return KEY_BACKSPACE; }
+
+/// Reads one key (wide character or function key) with the window's timeout.
+/// Returns ERR on timeout; *is_function tells a KEY_* code from a character.
+static inline int wb_read_key(int *is_function) {
+    wint_t ch = 0;
+    int kind = wget_wch(stdscr, &ch);
+    *is_function = (kind == KEY_CODE_YES);
+    return kind == ERR ? ERR : (int)ch;
+}
 
 /// Puts one wide character with attributes and colour pair at (y, x).
 static inline int wb_put_wide(int y, int x, wchar_t ch, int attrs, short pair) {

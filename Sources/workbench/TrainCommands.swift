@@ -11,9 +11,10 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "simclr, moco, byol, triplet or supervised.") var method: MethodKind
     @Option(help: "Truncated triplet: ranked negatives skipped (the truncation threshold).") var skip = 1
     @OptionGroup var options: TrainingOptions
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
-        try Launch.run([options.config(method, skip: skip)], options: options)
+        try Launch.run([options.config(method, skip: skip)], options: options, output: output)
     }
 }
 
@@ -25,10 +26,11 @@ struct CompareCommand: ParsableCommand {
     @Option(help: "Comma-separated methods.") var methods = "simclr,moco,byol,triplet,supervised"
     @Option(help: "Truncated triplet: ranked negatives skipped.") var skip = 1
     @OptionGroup var options: TrainingOptions
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         let kinds = try Launch.parseList(methods, flag: "--methods") { MethodKind(rawValue: $0) }
-        try Launch.run(kinds.map { options.config($0, skip: skip) }, options: options)
+        try Launch.run(kinds.map { options.config($0, skip: skip) }, options: options, output: output)
     }
 }
 
@@ -39,10 +41,11 @@ struct SweepCommand: ParsableCommand {
 
     @Option(help: "Comma-separated truncation thresholds.") var skip = "0,1,2,3,5,10"
     @OptionGroup var options: TrainingOptions
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         let values = try Launch.parseList(skip, flag: "--skip") { Int($0) }
-        try Launch.run(values.map { options.config(.triplet, skip: $0) }, options: options)
+        try Launch.run(values.map { options.config(.triplet, skip: $0) }, options: options, output: output)
     }
 }
 
@@ -57,16 +60,22 @@ enum Launch {
         }
     }
 
-    static func run(_ configs: [RunConfig], options: TrainingOptions) throws {
+    static func run(_ configs: [RunConfig], options: TrainingOptions, output: OutputOptions) throws {
         // Checks that need no data come first, so a bad flag costs nothing.
         for c in configs { if let problem = c.problems().first { throw CommandFailure(problem) } }
         configureBLAS()
         let data = try options.loadData()
         let runs: [TrainingRun]
         do {
-            runs = try RunScheduler.prepare(configs, data: data, out: options.out, resume: options.resume)
+            runs = try RunScheduler.prepare(configs, data: data, out: output.out, resume: output.resume)
         } catch { throw CommandFailure(error.description) }
         let failures = RunScheduler.runAll(runs, events: EpochReport.handler(ProgressLine(enabled: !options.quiet)))
         if !failures.isEmpty { throw ExitCode.failure }
     }
+}
+
+/// Where the headless commands write, and whether they continue what is there.
+struct OutputOptions: ParsableArguments {
+    @Option(help: "Output folder; each run gets a sub-folder.") var out = "runs"
+    @Flag(help: "Continue the runs found in the output folder from their last complete epoch.") var resume = false
 }

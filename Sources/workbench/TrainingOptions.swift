@@ -12,8 +12,6 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Base learning rate (default 0.06 × batch / 256).") var lr: Float?
     @Option(help: "Seed of weights, shuffling and augmentation.") var seed: UInt64 = 0
     @Option(name: .customLong("train-size"), help: "Use only the first N training images.") var trainSize: Int?
-    @Option(help: "Output folder; each run gets a sub-folder.") var out = "runs"
-    @Flag(help: "Continue the runs found in the output folder from their last complete epoch.") var resume = false
     @Flag(help: "No progress output.") var quiet = false
 
     @Option(help: "Truncated triplet: deputies averaged after the skipped negatives.") var deputies = 9

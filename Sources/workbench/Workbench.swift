@@ -12,9 +12,9 @@ struct Workbench: ParsableCommand {
         commandName: "workbench",
         abstract: "Train small self-supervised image models on the CPU and see why one loss learns faster.",
         version: version,
-        subcommands: [Overview.self, TrainCommand.self, CompareCommand.self, SweepCommand.self,
+        subcommands: [OpenCommand.self, TrainCommand.self, CompareCommand.self, SweepCommand.self,
                       ExportCommand.self, DataCommand.self, BenchStep.self, BenchKNN.self],
-        defaultSubcommand: Overview.self
+        defaultSubcommand: OpenCommand.self
     )
 
     /// Parses and runs, turning every failure into one line on stderr and a non-zero

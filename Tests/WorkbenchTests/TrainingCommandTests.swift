@@ -60,7 +60,7 @@ import TestSupport
         import csv, sys
         rows = list(csv.DictReader(open(sys.argv[1], newline='')))
         print(",".join(rows[0].keys()))
-        print(len(rows), rows[0]['epoch'], rows[0]['loss'] == '', float(rows[1]['knn_top1']) > 0, rows[1]['linear_top1'] == '')
+        print(len(rows), rows[0]['epoch'], rows[0]['loss'] == '', float(rows[1]['knn_top1']) > 0, float(rows[1]['linear_top1']) > 0)
         """
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -14,9 +14,11 @@ public struct FigureRenderer {
 
     /// The plotting area in canvas pixels (left, top, right, bottom), for tests.
     public func plotArea(on canvas: Canvas) -> (left: Double, top: Double, right: Double, bottom: Double) {
-        let rightMargin: Double
-        if case .heatMap = figure.content { rightMargin = 160 * scale } else { rightMargin = 50 * scale }
-        return (150 * scale, 100 * scale, canvas.width - rightMargin, canvas.height - 120 * scale)
+        if case .heatMap = figure.content {
+            // Room for the colour bar on the right and turned column labels below.
+            return (150 * scale, 100 * scale, canvas.width - 160 * scale, canvas.height - 230 * scale)
+        }
+        return (150 * scale, 100 * scale, canvas.width - 50 * scale, canvas.height - 120 * scale)
     }
 
     public func draw(on canvas: Canvas) {
@@ -164,8 +166,10 @@ public struct FigureRenderer {
             }
             canvas.text(labels[r], x: left - 10 * scale, y: top + (Double(r) + 0.5) * cell + 8 * scale, size: 20 * scale,
                         colour: .black, anchor: .end, vertical: false, bold: false)
-            canvas.text(labels[r], x: left + (Double(r) + 0.5) * cell, y: top + side + 30 * scale, size: 20 * scale,
-                        colour: .black, anchor: .middle, vertical: false, bold: false)
+            // Column labels: level when they fit the cell, else turned to read upwards.
+            let fits = (labels.map { canvas.textWidth($0, size: 20 * scale) }.max() ?? 0) < cell - 4 * scale
+            canvas.text(labels[r], x: left + (Double(r) + 0.5) * cell + (fits ? 0 : 7 * scale), y: top + side + (fits ? 30 : 12) * scale,
+                        size: 20 * scale, colour: .black, anchor: fits ? .middle : .end, vertical: !fits, bold: false)
         }
         // Colour bar.
         let barX = left + side + 30 * scale

@@ -66,46 +66,82 @@ public final class TrainingRun {
         }
     }
 
+    /// The epoch being trained: its position and running sums.
+    struct EpochProgress {
+        var step = 0
+        var lossSum = 0.0, shareSum = 0.0, shareCount = 0
+        var trainSeconds = 0.0
+        var lastLoss: Float?
+    }
+    private var progress: EpochProgress?
+
+    /// Steps done in the epoch being trained (0 between epochs).
+    public var stepInEpoch: Int { progress?.step ?? 0 }
+    /// Loss of the latest step.
+    public var lastStepLoss: Float? { progress?.lastLoss }
+
     /// Runs the next epoch (epoch 0: evaluation only), writes its results, and returns them.
     /// A loss that is not finite marks the run `diverged` and throws.
     /// - Parameter onStep: called after each step with (step, steps per epoch).
     @discardableResult
     public func advance(onStep: (Int, Int) -> Void = { _, _ in }) throws(RunError) -> EpochMetrics {
+        while try trainStep() { onStep(stepInEpoch, stepsPerEpoch) }
+        return try finishEpoch()
+    }
+
+    /// Trains one step of the next epoch, starting the epoch when needed. Returns false once
+    /// the epoch has no steps left (always for epoch 0); then call `finishEpoch`.
+    public func trainStep() throws(RunError) -> Bool {
+        let epoch = nextEpoch
+        guard epoch > 0 else { return false }
+        if progress == nil {
+            // Shuffle a fresh identity order, so the epoch depends only on the saved RNG state.
+            for i in order.indices { order[i] = i }
+            rng.shuffle(&order)
+            progress = EpochProgress()
+        }
+        guard var p = progress, p.step < stepsPerEpoch else { return false }
+        let started = Date()
+        let n = config.batch, steps = stepsPerEpoch
+        let indices = order[(p.step * n)..<((p.step + 1) * n)]
+        augmenter.makeViews(of: data.train, indices: indices, into: views, rng: &rng)
+        optimizer.zeroGradients()
+        if stepLabels.count != n { stepLabels = [Int](repeating: 0, count: n) }
+        for (i, index) in indices.enumerated() { stepLabels[i] = data.train.labels[index] }
+        let outcome = method.computeGradients(views: views, labels: stepLabels[...])
+        guard outcome.loss.isFinite else {
+            try stop(.diverged, message: "loss became \(outcome.loss.isNaN ? "NaN" : "infinite") at epoch \(epoch), step \(p.step + 1) (learning rate \(config.learningRate)); run stopped")
+        }
+        optimizer.step(learningRate: schedule.rate(at: globalStep))
+        globalStep += 1
+        method.afterUpdate(progress: Double(globalStep) / Double(max(1, steps * config.epochs)))
+        p.lossSum += Double(outcome.loss)
+        p.lastLoss = outcome.loss
+        if let share = outcome.falseNegativeShare, share.isFinite {
+            p.shareSum += Double(share)
+            p.shareCount += 1
+        }
+        p.step += 1
+        p.trainSeconds += Date().timeIntervalSince(started)
+        progress = p
+        return p.step < steps
+    }
+
+    /// Evaluates the network after the epoch's steps, writes the metrics row, the class
+    /// distances, the checkpoint and the record, and returns the row.
+    @discardableResult
+    public func finishEpoch() throws(RunError) -> EpochMetrics {
         let started = Date()
         let epoch = nextEpoch
         var row = EpochMetrics(epoch: epoch)
         row.prOmegaAnalytic = analyticFalseNegativeProbability
-        if epoch > 0 {
-            // Shuffle a fresh identity order, so the epoch depends only on the saved RNG state.
-            for i in order.indices { order[i] = i }
-            rng.shuffle(&order)
-            var lossSum = 0.0, shareSum = 0.0, shareCount = 0
-            let steps = stepsPerEpoch, n = config.batch
-            for step in 0..<steps {
-                let indices = order[(step * n)..<((step + 1) * n)]
-                augmenter.makeViews(of: data.train, indices: indices, into: views, rng: &rng)
-                optimizer.zeroGradients()
-                if stepLabels.count != n { stepLabels = [Int](repeating: 0, count: n) }
-                for (i, index) in indices.enumerated() { stepLabels[i] = data.train.labels[index] }
-                let outcome = method.computeGradients(views: views, labels: stepLabels[...])
-                guard outcome.loss.isFinite else {
-                    try stop(.diverged, message: "loss became \(outcome.loss.isNaN ? "NaN" : "infinite") at epoch \(epoch), step \(step + 1) (learning rate \(config.learningRate)); run stopped")
-                }
-                optimizer.step(learningRate: schedule.rate(at: globalStep))
-                globalStep += 1
-                method.afterUpdate(progress: Double(globalStep) / Double(max(1, steps * config.epochs)))
-                lossSum += Double(outcome.loss)
-                if let share = outcome.falseNegativeShare, share.isFinite {
-                    shareSum += Double(share)
-                    shareCount += 1
-                }
-                onStep(step + 1, steps)
-            }
-            let trainSeconds = Date().timeIntervalSince(started)
-            row.loss = lossSum / Double(max(steps, 1))
-            row.prOmegaMeasured = shareCount > 0 ? shareSum / Double(shareCount) : nil
-            row.imagesPerSecond = Double(steps * n) / max(trainSeconds, 1e-9)
+        if epoch > 0, let p = progress {
+            row.loss = p.lossSum / Double(max(p.step, 1))
+            row.prOmegaMeasured = p.shareCount > 0 ? p.shareSum / Double(p.shareCount) : nil
+            row.imagesPerSecond = Double(p.step * config.batch) / max(p.trainSeconds, 1e-9)
+            wallSeconds += p.trainSeconds
         }
+        progress = nil
         let distances = evaluator.evaluate(method.backbone, dimension: config.backbone.representationSize, into: &row)
         wallSeconds += Date().timeIntervalSince(started)
         row.wallSeconds = wallSeconds
@@ -123,11 +159,17 @@ public final class TrainingRun {
     }
 
     /// Marks the run as ended early (stopped by the user, or diverged) and records why.
-    public func stop(_ status: RunStatus, message: String) throws(RunError) -> Never {
+    public func markEnded(_ status: RunStatus, message: String) {
         record.status = status
         record.message = message
         record.endedAt = Date()
+        progress = nil
         try? folder.write(record)
+    }
+
+    /// Marks the run as ended early and throws the reason.
+    public func stop(_ status: RunStatus, message: String) throws(RunError) -> Never {
+        markEnded(status, message: message)
         throw RunError("\(config.name): \(message)")
     }
 

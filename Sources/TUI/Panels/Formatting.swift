@@ -1,0 +1,42 @@
+import Foundation
+
+/// Short text forms of numbers for narrow columns.
+enum Formatting {
+    static func number(_ value: Double?, _ format: String, missing: String = "—") -> String {
+        guard let value, value.isFinite else { return missing }
+        return String(format: format, value)
+    }
+
+    /// "1h02", "3m05", "42s".
+    static func duration(_ seconds: Double?) -> String {
+        guard let seconds, seconds.isFinite, seconds >= 0 else { return "—" }
+        let s = Int(seconds.rounded())
+        if s >= 3600 { return String(format: "%dh%02d", s / 3600, (s % 3600) / 60) }
+        if s >= 60 { return String(format: "%dm%02d", s / 60, s % 60) }
+        return "\(s)s"
+    }
+
+    /// A trend line of ▁▂▃▄▅▆▇█ over the last `width` values.
+    static func sparkline(_ values: [Double], width: Int, ascii: Bool) -> String {
+        let recent = values.filter(\.isFinite).suffix(width)
+        guard let low = recent.min(), let high = recent.max() else { return "" }
+        let levels: [Character] = ascii ? Array("_.-=+*#@") : Array("▁▂▃▄▅▆▇█")
+        return String(recent.map { v in
+            high > low ? levels[min(levels.count - 1, Int((v - low) / (high - low) * Double(levels.count - 1) + 0.5))] : levels[3]
+        })
+    }
+
+    /// A bar of `width` cells filled to `fraction`.
+    static func bar(_ fraction: Double, width: Int, ascii: Bool) -> String {
+        let filled = max(0, min(width, Int((fraction * Double(width)).rounded())))
+        return String(repeating: ascii ? "#" : "█", count: filled) + String(repeating: ascii ? "." : "░", count: width - filled)
+    }
+
+    static func padded(_ text: String, _ width: Int) -> String {
+        text.count >= width ? String(text.prefix(width)) : text + String(repeating: " ", count: width - text.count)
+    }
+
+    static func rightAligned(_ text: String, _ width: Int) -> String {
+        text.count >= width ? String(text.prefix(width)) : String(repeating: " ", count: width - text.count) + text
+    }
+}

@@ -1,0 +1,46 @@
+import Trainer
+
+/// One row per run: name, settings, status, progress, loss, throughput, ETA.
+enum RunsPanel {
+    static func draw(_ snapshot: SessionSnapshot, _ state: UIState, in rect: Rect, grid: inout CellGrid) {
+        grid.frame(rect, title: "Runs · next triplet: skip \(snapshot.nextSkip), deputies \(snapshot.nextDeputies) (Enter queues)",
+                   focused: state.focus == .runs)
+        let inner = rect.inset(1)
+        guard inner.width > 20, inner.height > 1 else { return }
+        // Fixed columns take 56 cells; name and settings share the rest.
+        let flexible = max(20, inner.width - 56)
+        let nameWidth = max(10, min(22, flexible / 2)), detailWidth = max(10, min(24, flexible - nameWidth - 1))
+        let barWidth = 8
+        let header = Formatting.padded("run", nameWidth) + " " + Formatting.padded("settings", detailWidth)
+            + " status    epoch   " + Formatting.padded("progress", barWidth) + "     loss   img/s ETA"
+        grid.put(header, x: inner.x, y: inner.y, ink: .dim, limit: inner.width)
+        let visible = inner.height - 1
+        let first = max(0, min(state.selectedRun - visible + 1, snapshot.runs.count - visible))
+        for (row, index) in (first..<min(snapshot.runs.count, first + visible)).enumerated() {
+            let run = snapshot.runs[index]
+            let statusInk: Ink
+            switch run.status {
+            case .done: statusInk = .good
+            case .diverged: statusInk = .bad
+            case .paused, .stopped: statusInk = .warning
+            default: statusInk = .normal
+            }
+            let y = inner.y + 1 + row
+            let selected = index == state.selectedRun
+            var x = inner.x
+            func column(_ text: String, _ width: Int, _ ink: Ink = .normal) {
+                grid.put(Formatting.padded(text, width), x: x, y: y, ink: ink, reverse: selected, limit: inner.x + inner.width - x)
+                x += width + 1
+            }
+            column(run.name, nameWidth, .method(run.method.rawValue))
+            column(run.detail, detailWidth)
+            column(run.status.rawValue, 9, statusInk)
+            column("\(max(run.epochsDone, 0))/\(run.totalEpochs)", 7)
+            column(Formatting.bar(run.progress, width: barWidth, ascii: grid.asciiOnly), barWidth, .accent)
+            column(Formatting.rightAligned(Formatting.number(run.lastLoss, run.lastLoss.map { abs($0) >= 100 } == true ? "%.2f" : "%.4f"), 9), 9)
+            column(Formatting.rightAligned(Formatting.number(run.imagesPerSecond, "%.0f"), 7), 7)
+            column(Formatting.duration(run.status == .running || run.status == .queued ? run.etaSeconds : nil), 6)
+        }
+        if snapshot.runs.isEmpty { grid.put("no runs", x: inner.x, y: inner.y + 1, ink: .dim) }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Trainer
+
+/// The interactive workbench: the UI thread polls keys, draws the latest snapshot at most
+/// ten times a second (only when something changed), and sends commands to the session.
+public final class WorkbenchApp {
+    let session: TrainingSession
+    private var state = UIState()
+    private var drawingSeconds = 0.0
+    private var cpu = CPUMeter()
+
+    public init(session: TrainingSession) { self.session = session }
+
+    /// What the session cost: seconds spent drawing against seconds the session ran.
+    public struct Report: Sendable {
+        public let drawingSeconds: Double
+        public let sessionSeconds: Double
+        public let outDirectory: String
+    }
+
+    /// Runs until the user quits; the terminal is restored before returning.
+    public func run() throws(Terminal.TerminalError) -> Report {
+        let terminal = try Terminal()
+        let started = Date()
+        session.start()
+        var lastRevision = -1, lastDraw = Date.distantPast
+        var lastSize = (width: 0, height: 0)
+        var dirty = true, cpuPercent: Double?
+        loop: while true {
+            if Terminal.interrupted.load(ordering: .relaxed) { break }
+            let snapshot = session.snapshot
+            if let key = terminal.readKey() {
+                switch KeyMap.action(for: key, state: state, snapshot: snapshot) {
+                case let .view(next):
+                    state = next
+                    dirty = true
+                case let .command(command):
+                    session.send(command)
+                case .quit:
+                    break loop
+                case .none:
+                    if key == .resize { dirty = true }
+                }
+            }
+            let size = terminal.size
+            if size != lastSize { dirty = true; lastSize = size }
+            if Date().timeIntervalSince(lastDraw) >= 1 {
+                cpuPercent = cpu.sample()
+                dirty = true
+            }
+            if (dirty || snapshot.revision != lastRevision) && Date().timeIntervalSince(lastDraw) >= 0.1 {
+                let drawStarted = Date()
+                state.selectedRun = min(state.selectedRun, max(0, snapshot.runs.count - 1))
+                let grid = Screen.render(snapshot, state: state, width: size.width, height: size.height,
+                                         cpuPercent: cpuPercent, asciiOnly: !terminal.unicode)
+                terminal.draw(grid)
+                drawingSeconds += Date().timeIntervalSince(drawStarted)
+                lastDraw = Date()
+                lastRevision = snapshot.revision
+                dirty = false
+            }
+        }
+        // Quit: finished epochs are on disk; the current epochs are abandoned, resumable.
+        session.send(.quit)
+        var final = session.snapshot
+        final.message = "saving… (finished epochs are kept; --resume continues the rest)"
+        terminal.draw(Screen.render(final, state: state, width: terminal.size.width, height: terminal.size.height,
+                                    asciiOnly: !terminal.unicode))
+        session.waitUntilFinished()
+        terminal.restore()
+        return Report(drawingSeconds: drawingSeconds, sessionSeconds: Date().timeIntervalSince(started),
+                      outDirectory: session.snapshot.outDirectory)
+    }
+}
+
+/// Process CPU use (all threads) between samples, in percent of one core.
+struct CPUMeter {
+    private var lastCPU = CPUMeter.processSeconds()
+    private var lastWall = Date()
+
+    static func processSeconds() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+
+    mutating func sample() -> Double? {
+        let cpu = Self.processSeconds(), wall = Date()
+        defer { lastCPU = cpu; lastWall = wall }
+        let elapsed = wall.timeIntervalSince(lastWall)
+        return elapsed > 0 ? 100 * (cpu - lastCPU) / elapsed : nil
+    }
+}

@@ -1,0 +1,92 @@
+import Analysis
+
+/// What the screen shows of one run: an immutable copy taken by the trainer thread.
+public struct RunSnapshot: Sendable, Equatable {
+    public var name: String
+    public var method: MethodKind
+    /// Key settings in a few words ("skip 1 · deputies 9").
+    public var detail: String
+    public var skip: Int?
+    public var status: RunStatus
+    public var paused: Bool
+    /// Epochs finished (0 once the initial evaluation is done; −1 before).
+    public var epochsDone: Int
+    public var totalEpochs: Int
+    public var step: Int
+    public var stepsPerEpoch: Int
+    public var lastLoss: Double?
+    public var imagesPerSecond: Double?
+    public var etaSeconds: Double?
+    public var metrics: [EpochMetrics]
+    public var message: String?
+
+    public init(name: String, method: MethodKind, detail: String, skip: Int?, status: RunStatus, paused: Bool,
+                epochsDone: Int, totalEpochs: Int, step: Int, stepsPerEpoch: Int, lastLoss: Double?,
+                imagesPerSecond: Double?, etaSeconds: Double?, metrics: [EpochMetrics], message: String?) {
+        self.name = name
+        self.method = method
+        self.detail = detail
+        self.skip = skip
+        self.status = status
+        self.paused = paused
+        self.epochsDone = epochsDone
+        self.totalEpochs = totalEpochs
+        self.step = step
+        self.stepsPerEpoch = stepsPerEpoch
+        self.lastLoss = lastLoss
+        self.imagesPerSecond = imagesPerSecond
+        self.etaSeconds = etaSeconds
+        self.metrics = metrics
+        self.message = message
+    }
+
+    /// Fraction of the run done, in [0, 1].
+    public var progress: Double {
+        guard totalEpochs > 0 else { return 1 }
+        let epochs = Double(max(epochsDone, 0)) + (stepsPerEpoch > 0 ? Double(step) / Double(stepsPerEpoch) : 0)
+        return min(1, epochs / Double(totalEpochs))
+    }
+}
+
+/// Everything the screen needs, published by the trainer thread after steps and epochs.
+public struct SessionSnapshot: Sendable, Equatable {
+    public var revision: Int
+    public var dataName: String
+    public var backbone: Backbone
+    public var outDirectory: String
+    public var runs: [RunSnapshot]
+    /// The settings the next queued triplet run will get.
+    public var nextSkip: Int
+    public var nextDeputies: Int
+    /// The latest thing worth telling the user (an export, an error).
+    public var message: String
+    /// True once the trainer thread has ended.
+    public var finished: Bool
+
+    public init(revision: Int = 0, dataName: String = "", backbone: Backbone = .mlp, outDirectory: String = "",
+                runs: [RunSnapshot] = [], nextSkip: Int = 1, nextDeputies: Int = 9, message: String = "", finished: Bool = false) {
+        self.revision = revision
+        self.dataName = dataName
+        self.backbone = backbone
+        self.outDirectory = outDirectory
+        self.runs = runs
+        self.nextSkip = nextSkip
+        self.nextDeputies = nextDeputies
+        self.message = message
+        self.finished = finished
+    }
+}
+
+/// What the screen asks the trainer to do.
+public enum SessionCommand: Sendable, Equatable {
+    case togglePause(run: String)
+    case stop(run: String)
+    case adjustSkip(by: Int)
+    case adjustDeputies(by: Int)
+    /// A triplet run with the current next settings.
+    case queueTriplet
+    /// The truncation sweep of the reference workloads, with the current deputies.
+    case queueSweep
+    case export
+    case quit
+}

@@ -1,0 +1,221 @@
+import Analysis
+import Foundation
+import Synchronization
+
+/// The trainer of the interactive workbench: one background thread advances the session's
+/// runs a step at a time, the least advanced run first, so their curves grow side by side.
+/// The UI reads immutable snapshots and sends commands; both cross threads through mutexes.
+public final class TrainingSession: Sendable {
+    /// The truncation thresholds of the reference sweep.
+    public static let sweepSkips = [0, 1, 5, 10, 20, 25, 30, 40, 60, 100]
+
+    private let state: Mutex<SessionSnapshot>
+    private let commands = Mutex<[SessionCommand]>([])
+    private let worker: Mutex<Worker?>
+
+    /// Prepares the runs (validating them all) without training; `start` begins.
+    public init(configs: [RunConfig], data: Dataset, out: String, resume: Bool) throws(RunError) {
+        let runs = try RunScheduler.prepare(configs, data: data, out: out, resume: resume)
+        let template = configs.first { $0.method == .triplet } ?? configs.first ?? RunConfig(method: .triplet)
+        let worker = Worker(runs: runs, data: data, out: out, template: template)
+        var snapshot = SessionSnapshot(dataName: data.name, backbone: template.backbone, outDirectory: out,
+                                       nextSkip: template.settings.skip, nextDeputies: template.settings.deputies)
+        snapshot.runs = runs.map { worker.snapshot(of: $0) }
+        state = Mutex(snapshot)
+        self.worker = Mutex(worker)
+    }
+
+    /// The latest published state.
+    public var snapshot: SessionSnapshot { state.withLock { $0 } }
+
+    public func send(_ command: SessionCommand) {
+        commands.withLock { $0.append(command) }
+    }
+
+    /// Starts the trainer thread.
+    public func start() {
+        let thread = Thread { [self] in self.trainLoop() }
+        thread.name = "workbench-trainer"
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Blocks until the trainer thread has ended (after `quit`).
+    public func waitUntilFinished() {
+        while !snapshot.finished { usleep(10_000) }
+    }
+
+    private func trainLoop() {
+        guard let worker = worker.withLock({ $0.take() }) else { return }
+        var lastPublish = Date.distantPast
+        var running = true
+        while running {
+            let pending = commands.withLock { queue -> [SessionCommand] in
+                defer { queue.removeAll() }
+                return queue
+            }
+            for command in pending where !worker.handle(command) { running = false }
+            let changed = running ? worker.advanceOnce() : false
+            if !pending.isEmpty || changed && Date().timeIntervalSince(lastPublish) > 0.1 || worker.epochJustEnded {
+                publish(worker)
+                lastPublish = Date()
+                worker.epochJustEnded = false
+            }
+            if running && !changed { usleep(20_000) }
+        }
+        worker.abandonUnfinished()
+        publish(worker, finished: true)
+    }
+
+    private func publish(_ worker: Worker, finished: Bool = false) {
+        let runs = worker.runs.map { worker.snapshot(of: $0) }
+        state.withLock { s in
+            s.revision += 1
+            s.runs = runs
+            s.nextSkip = worker.nextSkip
+            s.nextDeputies = worker.nextDeputies
+            s.message = worker.message
+            s.finished = finished
+        }
+    }
+}
+
+/// State owned by the trainer thread alone.
+private final class Worker {
+    var runs: [TrainingRun]
+    let data: Dataset
+    let out: String
+    let template: RunConfig
+    var paused = Set<String>()
+    var nextSkip: Int
+    var nextDeputies: Int
+    var message = ""
+    var epochJustEnded = false
+    private var timing: [String: (seconds: Double, steps: Int)] = [:]
+
+    init(runs: [TrainingRun], data: Dataset, out: String, template: RunConfig) {
+        self.runs = runs
+        self.data = data
+        self.out = out
+        self.template = template
+        nextSkip = template.settings.skip
+        nextDeputies = template.settings.deputies
+    }
+
+    func take() -> Worker { self }
+
+    var negatives: Int { template.batch - 1 }
+
+    /// Applies a command; false when the session should end.
+    func handle(_ command: SessionCommand) -> Bool {
+        switch command {
+        case let .togglePause(name):
+            if paused.remove(name) == nil { paused.insert(name) }
+        case let .stop(name):
+            if let run = runs.first(where: { $0.config.name == name }), !run.isFinished {
+                run.markEnded(.stopped, message: "stopped by the user after epoch \(max(run.nextEpoch - 1, 0)); --resume continues it")
+                message = "stopped \(name)"
+            }
+        case let .adjustSkip(delta):
+            nextSkip = min(max(0, nextSkip + delta), max(0, negatives - nextDeputies))
+        case let .adjustDeputies(delta):
+            nextDeputies = min(max(1, nextDeputies + delta), max(1, negatives - nextSkip))
+        case .queueTriplet:
+            queue(skip: nextSkip)
+        case .queueSweep:
+            for skip in TrainingSession.sweepSkips where skip + nextDeputies <= negatives { queue(skip: skip) }
+        case .export:
+            export()
+        case .quit:
+            return false
+        }
+        return true
+    }
+
+    private func queue(skip: Int) {
+        var config = template
+        config.method = .triplet
+        config.settings.skip = skip
+        config.settings.deputies = nextDeputies
+        config.settings.medianNegative = false
+        guard !runs.contains(where: { $0.config.name == config.name }) else {
+            message = "\(config.name) is already in this session"
+            return
+        }
+        do {
+            runs.append(try TrainingRun(config: config, data: data, folder: RunFolder(path: out + "/" + config.name), resume: true))
+            message = "queued \(config.name)"
+        } catch {
+            message = error.description
+        }
+    }
+
+    private func export() {
+        let folder = out + "/export"
+        do {
+            let metrics = try runs.map { run throws(RunError) in try run.folder.readRunMetrics() }
+            let written = try Exporter().export(metrics, dataName: data.name, to: folder)
+            message = "exported \(written.count) files to \(folder)"
+        } catch {
+            message = "export failed: \(error)"
+        }
+    }
+
+    /// The run to work on: the least advanced one that can go on (epoch by epoch in turn).
+    private func nextRun() -> TrainingRun? {
+        runs.filter { !$0.isFinished && !paused.contains($0.config.name) }
+            .min { a, b in (a.nextEpoch, a.stepInEpoch > 0 ? 0 : 1) < (b.nextEpoch, b.stepInEpoch > 0 ? 0 : 1) }
+    }
+
+    /// One step (or one epoch's evaluation) of one run; false when there was nothing to do.
+    func advanceOnce() -> Bool {
+        guard let run = nextRun() else { return false }
+        let started = Date()
+        do {
+            if try !run.trainStep() {
+                try run.finishEpoch()
+                epochJustEnded = true
+            }
+            var t = timing[run.config.name] ?? (0, 0)
+            t.seconds += Date().timeIntervalSince(started)
+            t.steps += 1
+            timing[run.config.name] = t
+        } catch {
+            message = error.description
+            epochJustEnded = true
+        }
+        return true
+    }
+
+    /// Leaves unfinished runs resumable: their folders keep the last complete epoch.
+    func abandonUnfinished() {
+        for run in runs where !run.isFinished {
+            run.markEnded(.stopped, message: "workbench closed during epoch \(run.nextEpoch); --resume continues it")
+        }
+    }
+
+    func snapshot(of run: TrainingRun) -> RunSnapshot {
+        let c = run.config
+        let detail: String
+        switch c.method {
+        case .triplet: detail = c.settings.medianNegative ? "median negative" : "skip \(c.settings.skip) · deputies \(c.settings.deputies)"
+        case .moco: detail = "queue \(c.settings.queueSize) · τ \(c.settings.mocoTemperature)"
+        case .simclr: detail = "τ \(c.settings.simclrTemperature)"
+        case .byol: detail = "momentum \(c.settings.targetMomentum)"
+        case .supervised: detail = "goal line"
+        }
+        let perStep = timing[c.name].map { $0.seconds / Double(max($0.steps, 1)) }
+        let remainingSteps = max(0, (c.epochs - max(run.nextEpoch - 1, 0)) * run.stepsPerEpoch - run.stepInEpoch)
+        var status = run.record.status
+        if status == .running && paused.contains(c.name) { status = .paused }
+        if status == .running && run.nextEpoch == 0 { status = .queued }
+        return RunSnapshot(name: c.name, method: c.method, detail: detail,
+                           skip: c.method == .triplet && !c.settings.medianNegative ? c.settings.skip : nil,
+                           status: status, paused: paused.contains(c.name),
+                           epochsDone: run.nextEpoch - 1, totalEpochs: c.epochs, step: run.stepInEpoch,
+                           stepsPerEpoch: run.stepsPerEpoch, lastLoss: run.lastStepLoss.map(Double.init) ?? run.metrics.last?.loss,
+                           imagesPerSecond: run.metrics.last?.imagesPerSecond,
+                           etaSeconds: run.isFinished ? nil : perStep.map { $0 * Double(remainingSteps) },
+                           metrics: run.metrics, message: run.record.message)
+    }
+}

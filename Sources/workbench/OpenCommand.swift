@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import TUI
+import Trainer
+
+/// `workbench` with no subcommand: the interactive workbench in the terminal.
+struct OpenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "open",
+        abstract: "The interactive workbench (the default): methods side by side, live diagnostics, ablations from the keyboard.")
+
+    @Option(help: "Comma-separated methods.") var methods = "simclr,moco,byol,triplet,supervised"
+    @Option(help: "Truncated triplet: ranked negatives skipped.") var skip = 1
+    @OptionGroup var options: TrainingOptions
+    @Option(help: "Output folder (default: runs/session-<date>-<time>).") var out: String?
+    @Option(name: .customLong("resume"), help: "Reopen the session in this folder, with its curves, and continue its runs.")
+    var resumeDirectory: String?
+
+    func run() throws {
+        let configs: [RunConfig], folder: String, data: Dataset
+        if let resumeDirectory {
+            folder = resumeDirectory
+            configs = try ExportCommand.runFolders([resumeDirectory]).map { run in
+                do { return try run.readRecord().config } catch { throw CommandFailure("\(error)") }
+            }
+            guard let first = configs.first else { throw CommandFailure("\(resumeDirectory): holds no run") }
+            do { data = try DataCatalog.load(first.data).limitingTrain(to: first.trainLimit) } catch {
+                throw CommandFailure(error.description)
+            }
+        } else {
+            let kinds = try Launch.parseList(methods, flag: "--methods") { MethodKind(rawValue: $0) }
+            configs = kinds.map { options.config($0, skip: skip) }
+            for c in configs { if let problem = c.problems().first { throw CommandFailure(problem) } }
+            let stamp = DateFormatter()
+            stamp.dateFormat = "yyyyMMdd-HHmmss"
+            folder = out ?? "runs/session-\(stamp.string(from: Date()))"
+            data = try options.loadData()
+        }
+        guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
+            throw CommandFailure("the workbench needs a terminal (standard input and output are not one); for scripts use `workbench compare` or `workbench train`")
+        }
+        configureBLAS()
+        let session: TrainingSession
+        do { session = try TrainingSession(configs: configs, data: data, out: folder, resume: resumeDirectory != nil) } catch {
+            throw CommandFailure(error.description)
+        }
+        let report: WorkbenchApp.Report
+        do { report = try WorkbenchApp(session: session).run() } catch { throw CommandFailure(error.description) }
+        let share = report.sessionSeconds > 0 ? 100 * report.drawingSeconds / report.sessionSeconds : 0
+        print("workbench: runs are in \(report.outDirectory) (reopen with `workbench --resume \(report.outDirectory)`); "
+              + String(format: "drawing took %.2f s of %.1f s (%.2f %%)", report.drawingSeconds, report.sessionSeconds, share))
+    }
+}

@@ -1,0 +1,141 @@
+import Analysis
+import Testing
+import Trainer
+@testable import TUI
+
+/// A fixed snapshot: three runs a few epochs in, one triplet, one supervised.
+func sampleSnapshot() -> SessionSnapshot {
+    func metrics(_ knn: [Double], divergence: Double, pr: Double?) -> [EpochMetrics] {
+        knn.enumerated().map { epoch, value in
+            var m = EpochMetrics(epoch: epoch)
+            m.knnTop1 = value
+            m.linearTop1 = value + 2
+            m.classDivergence = divergence + Double(epoch) * 0.1
+            m.prOmegaMeasured = epoch == 0 ? nil : pr
+            m.prOmegaAnalytic = pr == nil ? nil : 0.99
+            m.loss = epoch == 0 ? nil : 5 - Double(epoch)
+            return m
+        }
+    }
+    let runs = [
+        RunSnapshot(name: "simclr", method: .simclr, detail: "τ 0.5", skip: nil, status: .running, paused: false,
+                    epochsDone: 3, totalEpochs: 10, step: 5, stepsPerEpoch: 10, lastLoss: 4.2, imagesPerSecond: 5000,
+                    etaSeconds: 125, metrics: metrics([78, 77, 79, 80], divergence: 1.5, pr: 0.26), message: nil),
+        RunSnapshot(name: "triplet-skip1-dep9", method: .triplet, detail: "skip 1 · deputies 9", skip: 1, status: .paused,
+                    paused: true, epochsDone: 3, totalEpochs: 10, step: 0, stepsPerEpoch: 10, lastLoss: 196.4,
+                    imagesPerSecond: 3000, etaSeconds: 300, metrics: metrics([78, 77.5, 79.5, 80.5], divergence: 1.2, pr: 0.57), message: nil),
+        RunSnapshot(name: "supervised", method: .supervised, detail: "goal line", skip: nil, status: .done, paused: false,
+                    epochsDone: 10, totalEpochs: 10, step: 0, stepsPerEpoch: 10, lastLoss: 0.5, imagesPerSecond: 9000,
+                    etaSeconds: nil, metrics: metrics([78, 81, 83, 84], divergence: 1.4, pr: nil), message: nil),
+    ]
+    return SessionSnapshot(revision: 1, dataName: "fmnist-20k", backbone: .mlp, outDirectory: "runs/test", runs: runs,
+                           nextSkip: 10, nextDeputies: 9, message: "exported 12 files to runs/test/export")
+}
+
+@Suite struct LayoutTests {
+    @Test(arguments: [(100, 30), (130, 40), (240, 70)])
+    func panelsTileTheScreenWithoutOverlap(width: Int, height: Int) throws {
+        let layout = try #require(Layout(width: width, height: height))
+        let rects = Panel.allCases.map(layout.rect(of:)) + [layout.status]
+        var covered = [Int](repeating: 0, count: width * height)
+        for r in rects {
+            #expect(r.width >= 20 && r.height >= 1)
+            for y in r.y..<(r.y + r.height) { for x in r.x..<(r.x + r.width) { covered[y * width + x] += 1 } }
+        }
+        #expect(covered.allSatisfy { $0 == 1 }, "panels must cover every cell exactly once")
+    }
+
+    @Test func tooSmallTerminalGetsOnlyTheMessage() {
+        #expect(Layout(width: 99, height: 30) == nil)
+        #expect(Layout(width: 100, height: 29) == nil)
+        let grid = Screen.render(sampleSnapshot(), state: UIState(), width: 80, height: 24)
+        #expect(grid.text.contains("Enlarge the terminal to at least 100×30 (now 80×24)"))
+        #expect(!grid.text.contains("Learning curves"))
+    }
+}
+
+@Suite struct PanelTests {
+    let grid = Screen.render(sampleSnapshot(), state: UIState(), width: 130, height: 40)
+
+    @Test func curvesPanelPlotsBrailleWithLegendAndAxes() {
+        let curves = (1..<23).map(grid.line).joined(separator: "\n")
+        #expect(curves.contains("━ simclr") && curves.contains("━ supervised"))
+        let braille = curves.unicodeScalars.filter { $0.value >= 0x2801 && $0.value <= 0x28FF }.count
+        #expect(braille > 20, "only \(braille) braille cells")
+        #expect(curves.contains("epoch"))
+        #expect(curves.contains("84.") || curves.contains("84,"))  // top of the y axis near the best value
+    }
+
+    @Test func runsPanelShowsStatusProgressAndETA() {
+        let text = grid.text
+        #expect(text.contains("simclr") && text.contains("running") && text.contains("paused") && text.contains("done"))
+        #expect(text.contains("3/10") && text.contains("2m05"))
+        #expect(text.contains("196.40"))
+        #expect(text.contains("skip 10, deputies 9"))  // the next triplet run's settings
+    }
+
+    @Test func diagnosticsFlagUnderAndOverClusteringInWords() {
+        let text = grid.text
+        #expect(text.contains("under-clustering"))
+        #expect(text.contains("over-clustering"))
+        #expect(text.contains("0.570"))  // measured Pr(ω|A) of the triplet run
+    }
+
+    @Test func ablationPanelListsTripletRunsBySkip() {
+        let lines = grid.text.split(separator: "\n").filter { $0.contains("80.50") }
+        #expect(!lines.isEmpty, "ablation row with the triplet's latest accuracy")
+    }
+
+    @Test func statusLineAndHelpOverlay() {
+        #expect(grid.line(39).contains("fmnist-20k · mlp · CPU"))
+        #expect(grid.line(39).contains("exported 12 files") && grid.line(39).contains("out runs/test"))
+        #expect(grid.line(39).contains("? help"))
+        var state = UIState()
+        state.showHelp = true
+        let help = Screen.render(sampleSnapshot(), state: state, width: 130, height: 40).text
+        for entry in KeyMap.help { #expect(help.contains(entry.action), "help lacks \(entry.action)") }
+    }
+
+    @Test func asciiFallbackUsesNoWideCharacters() {
+        let ascii = Screen.render(sampleSnapshot(), state: UIState(), width: 130, height: 40, asciiOnly: true)
+        #expect(ascii.text.unicodeScalars.allSatisfy { $0.isASCII || $0 == "\n" })
+    }
+}
+
+@Suite struct KeyMapTests {
+    let snapshot = sampleSnapshot()
+
+    @Test func keysMoveFocusAndSelection() {
+        var state = UIState()
+        if case let .view(next) = KeyMap.action(for: .tab, state: state, snapshot: snapshot) { state = next }
+        #expect(state.focus == .diagnostics)
+        if case let .view(next) = KeyMap.action(for: .character("j"), state: state, snapshot: snapshot) { state = next }
+        #expect(state.selectedRun == 1)
+        if case let .view(next) = KeyMap.action(for: .character("m"), state: state, snapshot: snapshot) { state = next }
+        #expect(state.measure == .linear)
+    }
+
+    @Test func keysSendCommands() {
+        var state = UIState()
+        state.selectedRun = 1
+        #expect(KeyMap.action(for: .character(" "), state: state, snapshot: snapshot) == .command(.togglePause(run: "triplet-skip1-dep9")))
+        #expect(KeyMap.action(for: .character("x"), state: state, snapshot: snapshot) == .command(.stop(run: "triplet-skip1-dep9")))
+        #expect(KeyMap.action(for: .character("+"), state: state, snapshot: snapshot) == .command(.adjustSkip(by: 1)))
+        #expect(KeyMap.action(for: .character(">"), state: state, snapshot: snapshot) == .command(.adjustSkip(by: 10)))
+        #expect(KeyMap.action(for: .character("]"), state: state, snapshot: snapshot) == .command(.adjustDeputies(by: 1)))
+        #expect(KeyMap.action(for: .enter, state: state, snapshot: snapshot) == .command(.queueTriplet))
+        #expect(KeyMap.action(for: .character("s"), state: state, snapshot: snapshot) == .command(.queueSweep))
+        #expect(KeyMap.action(for: .character("e"), state: state, snapshot: snapshot) == .command(.export))
+        #expect(KeyMap.action(for: .character("q"), state: state, snapshot: snapshot) == .quit)
+    }
+
+    @Test func helpClosesOnAnyKey() {
+        var state = UIState()
+        state.showHelp = true
+        guard case let .view(next) = KeyMap.action(for: .character("+"), state: state, snapshot: snapshot) else {
+            Issue.record("a key should close the help")
+            return
+        }
+        #expect(!next.showHelp)
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The real binary in a real pseudo-terminal: tmux runs it, `send-keys` types, and
+/// `capture-pane` reads the screen back.
+@Suite(.serialized) struct TUITmuxTests {
+    final class Tmux {
+        let socket = "workbench-test-\(UUID().uuidString.prefix(8))"
+        let session = "wb"
+
+        @discardableResult
+        func run(_ arguments: [String]) -> String {
+            spawnAndWait(["tmux", "-L", socket] + arguments).output
+        }
+
+        func screen() -> String { run(["capture-pane", "-t", session, "-p"]) }
+        func keys(_ keys: String...) { run(["send-keys", "-t", session] + keys) }
+
+        /// Polls the screen until `condition` holds or `timeout` passes.
+        func wait(timeout: TimeInterval = 120, _ condition: (String) -> Bool) -> Bool {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                if condition(screen()) { return true }
+                usleep(200_000)
+            }
+            return false
+        }
+
+        deinit { run(["kill-server"]) }
+    }
+
+    func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+
+    @Test func keysDoWhatTheySayAndTheTerminalIsRestored() throws {
+        let out = makeTemporaryFolder("tui")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let tmux = Tmux()
+        let command = "LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(WorkbenchBinary.path)' --data synthetic --methods simclr,triplet,supervised "
+            + "--epochs 30 --train-size 2048 --batch 128 --out '\(out)/session'; echo \"EXIT=$?\" > '\(out)/exit-status'; sleep 600"
+        tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "120", "-y", "36", command])
+
+        // The curves panel gets points (braille dots) once the first epochs are evaluated.
+        let hasCurves = tmux.wait { screen in
+            screen.split(separator: "\n").prefix(20).contains { line in
+                line.unicodeScalars.filter { $0.value > 0x2800 && $0.value <= 0x28FF }.count >= 3
+            }
+        }
+        #expect(hasCurves, "no curve points appeared:\n\(tmux.screen())")
+
+        tmux.keys("?")
+        #expect(tmux.wait(timeout: 5) { $0.contains("Keys (any key closes)") }, "help did not open")
+        tmux.keys("Escape")
+        #expect(tmux.wait(timeout: 5) { !$0.contains("Keys (any key closes)") }, "help did not close")
+
+        tmux.keys("+")
+        #expect(tmux.wait(timeout: 5) { $0.contains("skip 2, deputies 9") }, "+ did not raise skip:\n\(tmux.screen())")
+        tmux.keys("Enter")
+        #expect(tmux.wait(timeout: 10) { $0.contains("triplet-skip2-dep9") }, "Enter did not queue a run")
+        #expect(tmux.wait(timeout: 10) { _ in exists(out + "/session/triplet-skip2-dep9/run.json") })
+
+        tmux.keys("Space")  // the selected run is the first one: simclr
+        #expect(tmux.wait(timeout: 10) { $0.split(separator: "\n").contains { $0.contains("simclr") && $0.contains("paused") } },
+                "Space did not pause simclr:\n\(tmux.screen())")
+
+        tmux.keys("e")
+        #expect(tmux.wait(timeout: 60) { $0.contains("exported") && $0.contains("export") }, "e did not export:\n\(tmux.screen())")
+        #expect(exists(out + "/session/export/accuracy-knn.png") && exists(out + "/session/export/summary.md"))
+
+        tmux.run(["resize-window", "-t", tmux.session, "-x", "80", "-y", "24"])
+        #expect(tmux.wait(timeout: 30) { $0.contains("Enlarge the terminal to at least 100×30") }, "no small-terminal message:\n\(tmux.screen())")
+        tmux.run(["resize-window", "-t", tmux.session, "-x", "140", "-y", "40"])
+        #expect(tmux.wait(timeout: 5) { screen in
+            screen.contains("Learning curves") && screen.split(separator: "\n").first.map { $0.count >= 139 } == true
+        }, "panels were not laid out again after the resize")
+
+        tmux.keys("q")
+        #expect(tmux.wait(timeout: 60) { _ in exists(out + "/exit-status") }, "the workbench did not exit")
+        let status = (try? String(contentsOfFile: out + "/exit-status", encoding: .utf8)) ?? ""
+        #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "EXIT=0")
+        // Restored terminal: the shell's screen is back, with the closing line and no panels.
+        let final = tmux.screen()
+        #expect(final.contains("runs are in") && !final.contains("Learning curves"), "terminal not restored:\n\(final)")
+        // Every run folder is resumable: finished epochs on disk, status stopped or done.
+        let record = (try? String(contentsOfFile: out + "/session/simclr/run.json", encoding: .utf8)) ?? ""
+        #expect(record.contains("\"status\" : \"stopped\"") || record.contains("\"status\" : \"done\""))
+    }
+
+    @Test func withoutATerminalItPointsToTheHeadlessCommands() throws {
+        let result = try WorkbenchBinary.run(["--data", "synthetic", "--epochs", "1"])
+        #expect(result.status == 1)
+        #expect(result.standardError.contains("needs a terminal") && result.standardError.contains("workbench compare"))
+    }
+}
