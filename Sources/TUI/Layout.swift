@@ -13,11 +13,12 @@ public struct Layout: Sendable, Equatable {
     /// nil when the terminal is below the minimum size.
     public init?(width: Int, height: Int) {
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else { return nil }
-        let left = width * 3 / 5, top = (height - 1) * 3 / 5
+        // Top: curves (3/5) beside diagnostics; bottom: the wide runs table (2/3) beside the ablation.
+        let left = width * 3 / 5, top = (height - 1) * 3 / 5, bottomLeft = width * 2 / 3
         curves = Rect(x: 0, y: 0, width: left, height: top)
-        runs = Rect(x: 0, y: top, width: left, height: height - 1 - top)
         diagnostics = Rect(x: left, y: 0, width: width - left, height: top)
-        ablation = Rect(x: left, y: top, width: width - left, height: height - 1 - top)
+        runs = Rect(x: 0, y: top, width: bottomLeft, height: height - 1 - top)
+        ablation = Rect(x: bottomLeft, y: top, width: width - bottomLeft, height: height - 1 - top)
         status = Rect(x: 0, y: height - 1, width: width, height: 1)
     }
 

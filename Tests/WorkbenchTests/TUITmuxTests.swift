@@ -84,6 +84,20 @@ import TestSupport
         // Every run folder is resumable: finished epochs on disk, status stopped or done.
         let record = (try? String(contentsOfFile: out + "/session/simclr/run.json", encoding: .utf8)) ?? ""
         #expect(record.contains("\"status\" : \"stopped\"") || record.contains("\"status\" : \"done\""))
+
+        // `--resume DIR` reopens the session with its curves and its queued run.
+        let resume = "LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(WorkbenchBinary.path)' --resume '\(out)/session'; "
+            + "echo \"EXIT=$?\" > '\(out)/exit-status-2'; sleep 600"
+        tmux.run(["new-window", "-t", tmux.session, resume])
+        #expect(tmux.wait(timeout: 30) { screen in
+            screen.contains("triplet-skip2-dep9") && screen.split(separator: "\n").prefix(20).contains { line in
+                line.unicodeScalars.filter { $0.value > 0x2800 && $0.value <= 0x28FF }.count >= 3
+            }
+        }, "the resumed session lacks its runs or curves:\n\(tmux.screen())")
+        tmux.keys("q")
+        #expect(tmux.wait(timeout: 60) { _ in exists(out + "/exit-status-2") })
+        let second = (try? String(contentsOfFile: out + "/exit-status-2", encoding: .utf8)) ?? ""
+        #expect(second.trimmingCharacters(in: .whitespacesAndNewlines) == "EXIT=0")
     }
 
     @Test func withoutATerminalItPointsToTheHeadlessCommands() throws {

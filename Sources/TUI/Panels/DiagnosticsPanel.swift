@@ -29,8 +29,8 @@ enum DiagnosticsPanel {
             }
         }
         if y < inner.y + inner.height - 1 {
-            grid.put("div: class-centre distance ÷ within-class spread, ↑ better", x: inner.x, y: inner.y + inner.height - 2, ink: .dim, limit: inner.width)
-            grid.put("Pr(ω|A): pushed negatives of the anchor's class, ↓ better", x: inner.x, y: inner.y + inner.height - 1, ink: .dim, limit: inner.width)
+            grid.put("div: centre distance ÷ class spread (↑ better)", x: inner.x, y: inner.y + inner.height - 2, ink: .dim, limit: inner.width)
+            grid.put("Pr(ω|A): own-class share of negatives (↓ better)", x: inner.x, y: inner.y + inner.height - 1, ink: .dim, limit: inner.width)
         }
     }
 

@@ -7,9 +7,9 @@ enum RunsPanel {
                    focused: state.focus == .runs)
         let inner = rect.inset(1)
         guard inner.width > 20, inner.height > 1 else { return }
-        // Fixed columns take 56 cells; name and settings share the rest.
-        let flexible = max(20, inner.width - 56)
-        let nameWidth = max(10, min(22, flexible / 2)), detailWidth = max(10, min(24, flexible - nameWidth - 1))
+        // Fixed columns take 52 cells; the name gets most of the rest, then the settings.
+        let flexible = max(20, inner.width - 52)
+        let nameWidth = max(10, min(22, flexible * 3 / 5)), detailWidth = max(8, min(24, flexible - nameWidth - 1))
         let barWidth = 8
         let header = Formatting.padded("run", nameWidth) + " " + Formatting.padded("settings", detailWidth)
             + " status    epoch   " + Formatting.padded("progress", barWidth) + "     loss   img/s ETA"
