@@ -7,10 +7,11 @@ import TensorCore
 public struct KNNClassifier: Sendable {
     public let k: Int
     public let temperature: Float
-    /// Test rows per similarity block; bounds memory at blockRows × trainCount floats.
-    public let blockRows: Int
+    /// Test rows per similarity block (nil: as many as fit in 256 MB of similarities, which
+    /// keeps sgemm efficient without holding the whole test × train matrix).
+    public let blockRows: Int?
 
-    public init(k: Int = 200, temperature: Float = 0.1, blockRows: Int = 512) {
+    public init(k: Int = 200, temperature: Float = 0.1, blockRows: Int? = nil) {
         self.k = k
         self.temperature = temperature
         self.blockRows = blockRows
@@ -36,10 +37,9 @@ public struct KNNClassifier: Sendable {
         let testUnit = Self.normalised(test, dimension: dimension)
         let neighbours = min(k, trainCount)
         var predictions = [Int](repeating: 0, count: testCount)
+        let blockRows = self.blockRows ?? max(256, min(4096, (64 << 20) / trainCount))
         var block = [Float](repeating: 0, count: min(blockRows, testCount) * trainCount)
-        var heapValues = [Float](repeating: 0, count: neighbours)
-        var heapIndices = [Int](repeating: 0, count: neighbours)
-        var votes = [Double](repeating: 0, count: classCount)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         for start in stride(from: 0, to: testCount, by: blockRows) {
             let rows = min(blockRows, testCount - start)
             testUnit.withUnsafeBufferPointer { t in
@@ -50,17 +50,26 @@ public struct KNNClassifier: Sendable {
                     }
                 }
             }
-            for row in 0..<rows {
-                let offset = row * trainCount
-                TopK.select(block, from: offset, count: trainCount, k: neighbours,
-                            values: &heapValues, indices: &heapIndices)
-                for c in 0..<classCount { votes[c] = 0 }
-                for j in 0..<neighbours {
-                    votes[trainLabels[heapIndices[j]]] += Foundation.exp(Double(heapValues[j] / temperature))
+            // Neighbour selection and voting, rows split across the cores.
+            block.withUnsafeBufferPointer { similarities in
+                predictions.withUnsafeMutableBufferPointer { out in
+                    let shared = SharedRows(similarities: similarities, predictions: out)
+                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                        var values = [Float](repeating: 0, count: neighbours), indices = [Int](repeating: 0, count: neighbours)
+                        var votes = [Double](repeating: 0, count: classCount)
+                        for row in stride(from: worker, to: rows, by: workers) {
+                            TopK.select(shared.similarities, from: row * trainCount, count: trainCount, k: neighbours,
+                                        values: &values, indices: &indices)
+                            for c in 0..<classCount { votes[c] = 0 }
+                            for j in 0..<neighbours {
+                                votes[trainLabels[indices[j]]] += Foundation.exp(Double(values[j] / temperature))
+                            }
+                            var best = 0
+                            for c in 1..<max(classCount, 1) where votes[c] > votes[best] { best = c }
+                            shared.predictions[start + row] = best
+                        }
+                    }
                 }
-                var best = 0
-                for c in 1..<max(classCount, 1) where votes[c] > votes[best] { best = c }
-                predictions[start + row] = best
             }
         }
         return predictions
@@ -81,9 +90,20 @@ public struct KNNClassifier: Sendable {
     }
 }
 
+/// Buffers shared by the selection workers; each writes only its own rows.
+private struct SharedRows: @unchecked Sendable {
+    let similarities: UnsafeBufferPointer<Float>
+    let predictions: UnsafeMutableBufferPointer<Int>
+}
+
 /// Selection of the k largest values of a row with a min-heap.
 enum TopK {
     static func select(_ data: [Float], from offset: Int, count: Int, k: Int,
+                       values: inout [Float], indices: inout [Int]) {
+        data.withUnsafeBufferPointer { select($0, from: offset, count: count, k: k, values: &values, indices: &indices) }
+    }
+
+    static func select(_ data: UnsafeBufferPointer<Float>, from offset: Int, count: Int, k: Int,
                        values: inout [Float], indices: inout [Int]) {
         var size = 0
         for j in 0..<count {

@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+import TensorCore
+import TestSupport
+@testable import Trainer
+
+/// The workbench's trainer thread, driven by commands as the keys would drive it.
+@Suite(.serialized) struct SessionTests {
+    static let data = SyntheticShapes.dataset(trainCount: 512, testCount: 200)
+
+    func config(_ method: MethodKind) -> RunConfig {
+        var c = RunConfig(method: method)
+        c.epochs = 50
+        c.batch = 64
+        return c
+    }
+
+    func waitFor(_ session: TrainingSession, timeout: TimeInterval = 60, _ condition: (SessionSnapshot) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition(session.snapshot) { return true }
+            usleep(20_000)
+        }
+        return false
+    }
+
+    @Test func commandsPauseStopQueueSweepExportAndQuit() throws {
+        let out = makeTemporaryFolder("session")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let session = try TrainingSession(configs: [config(.simclr), config(.triplet)], data: Self.data, out: out, resume: false)
+        session.start()
+        #expect(waitFor(session) { $0.runs.allSatisfy { $0.epochsDone >= 1 } }, "runs did not train")
+
+        session.send(.togglePause(run: "simclr"))
+        #expect(waitFor(session) { $0.runs.first { $0.name == "simclr" }?.status == .paused })
+        let pausedAt = session.snapshot.runs.first { $0.name == "simclr" }?.epochsDone ?? -1
+        #expect(waitFor(session) { ($0.runs.first { $0.name == "triplet-skip1-dep9" }?.epochsDone ?? 0) >= pausedAt + 2 },
+                "the other run should go on while one is paused")
+        #expect(session.snapshot.runs.first { $0.name == "simclr" }?.epochsDone == pausedAt)
+
+        session.send(.stop(run: "triplet-skip1-dep9"))
+        #expect(waitFor(session) { $0.runs.first { $0.name == "triplet-skip1-dep9" }?.status == .stopped })
+
+        session.send(.adjustSkip(by: 10))
+        session.send(.adjustSkip(by: -3))
+        session.send(.adjustDeputies(by: -4))
+        #expect(waitFor(session) { $0.nextSkip == 8 && $0.nextDeputies == 5 })
+        session.send(.queueTriplet)
+        #expect(waitFor(session) { $0.runs.contains { $0.name == "triplet-skip8-dep5" } })
+        session.send(.adjustSkip(by: 1000))
+        #expect(waitFor(session) { $0.nextSkip == 63 - 5 }, "skip + deputies must stay within the 63 negatives")
+
+        session.send(.queueSweep)
+        // Sweep values with skip + deputies ≤ 63: 0, 1, 5, 10, 20, 25, 30, 40 (60 and 100 do not fit).
+        #expect(waitFor(session) { s in [0, 1, 5, 10, 20, 25, 30, 40].allSatisfy { k in s.runs.contains { $0.name == "triplet-skip\(k)-dep5" } } })
+        #expect(!session.snapshot.runs.contains { $0.name == "triplet-skip60-dep5" })
+
+        session.send(.export)
+        #expect(waitFor(session) { $0.message.hasPrefix("exported") }, "export: \(session.snapshot.message)")
+        #expect(FileManager.default.fileExists(atPath: out + "/export/summary.csv"))
+
+        session.send(.quit)
+        session.waitUntilFinished()
+        // Unfinished runs are left resumable: the record says stopped, the checkpoint is complete.
+        let record = try RunFolder(path: out + "/simclr").readRecord()
+        #expect(record.status == .stopped)
+        let resumed = try TrainingRun(config: config(.simclr), data: Self.data, folder: RunFolder(path: out + "/simclr"), resume: true)
+        #expect(resumed.nextEpoch == pausedAt + 1)
+    }
+}
