@@ -91,7 +91,12 @@ private final class Worker {
     var nextDeputies: Int
     var message = ""
     var epochJustEnded = false
-    private var timing: [String: (seconds: Double, steps: Int)] = [:]
+    /// Time spent per run in steps and in end-of-epoch evaluations, for the ETA.
+    struct Timing {
+        var stepSeconds = 0.0, steps = 0
+        var evaluationSeconds = 0.0, evaluations = 0
+    }
+    private var timing: [String: Timing] = [:]
 
     init(runs: [TrainingRun], data: Dataset, out: String, template: RunConfig) {
         self.runs = runs
@@ -170,15 +175,21 @@ private final class Worker {
     /// One step (or one epoch's evaluation) of one run; false when there was nothing to do.
     func advanceOnce() -> Bool {
         guard let run = nextRun() else { return false }
-        let started = Date()
+        var t = timing[run.config.name] ?? Timing()
         do {
-            if try !run.trainStep() {
+            let started = Date(), stepBefore = run.stepInEpoch
+            let more = try run.trainStep()
+            if run.stepInEpoch != stepBefore || more {
+                t.stepSeconds += Date().timeIntervalSince(started)
+                t.steps += 1
+            }
+            if !more {
+                let evaluationStarted = Date()
                 try run.finishEpoch()
+                t.evaluationSeconds += Date().timeIntervalSince(evaluationStarted)
+                t.evaluations += 1
                 epochJustEnded = true
             }
-            var t = timing[run.config.name] ?? (0, 0)
-            t.seconds += Date().timeIntervalSince(started)
-            t.steps += 1
             timing[run.config.name] = t
         } catch {
             message = error.description
@@ -204,8 +215,15 @@ private final class Worker {
         case .byol: detail = "momentum \(c.settings.targetMomentum)"
         case .supervised: detail = "goal line"
         }
-        let perStep = timing[c.name].map { $0.seconds / Double(max($0.steps, 1)) }
-        let remainingSteps = max(0, (c.epochs - max(run.nextEpoch - 1, 0)) * run.stepsPerEpoch - run.stepInEpoch)
+        // ETA: the remaining steps and evaluations at this run's own average costs.
+        let remainingEpochs = max(0, c.epochs - max(run.nextEpoch - 1, 0))
+        let remainingSteps = max(0, remainingEpochs * run.stepsPerEpoch - run.stepInEpoch)
+        let remainingEvaluations = max(0, c.epochs - run.nextEpoch + 1)
+        var eta: Double?
+        if let t = timing[c.name], t.steps > 0, t.evaluations > 0 {
+            eta = t.stepSeconds / Double(t.steps) * Double(remainingSteps)
+                + t.evaluationSeconds / Double(t.evaluations) * Double(remainingEvaluations)
+        }
         var status = run.record.status
         if status == .running && paused.contains(c.name) { status = .paused }
         if status == .running && run.nextEpoch == 0 { status = .queued }
@@ -215,7 +233,7 @@ private final class Worker {
                            epochsDone: run.nextEpoch - 1, totalEpochs: c.epochs, step: run.stepInEpoch,
                            stepsPerEpoch: run.stepsPerEpoch, lastLoss: run.lastStepLoss.map(Double.init) ?? run.metrics.last?.loss,
                            imagesPerSecond: run.metrics.last?.imagesPerSecond,
-                           etaSeconds: run.isFinished ? nil : perStep.map { $0 * Double(remainingSteps) },
+                           etaSeconds: run.isFinished ? nil : eta,
                            metrics: run.metrics, message: run.record.message)
     }
 }
