@@ -36,7 +36,8 @@ public struct LinearProbe: Sendable {
 
         /// The most probable class of every row of `x`.
         public func predict(_ x: [Float], dimension d: Int) -> [Int] {
-            let n = x.count / d
+            let n = x.count / max(d, 1)
+            guard n > 0 else { return [] }
             var logits = [Float](repeating: 0, count: n * classCount)
             LinearProbe.logits(x, weights: weights, bias: bias, rows: n, dimension: d, classCount: classCount, into: &logits)
             return logits.withUnsafeBufferPointer { Kernels.argmaxRows($0.baseAddress!, rows: n, columns: classCount) }
