@@ -94,10 +94,12 @@ import TestSupport
                 line.unicodeScalars.filter { $0.value > 0x2800 && $0.value <= 0x28FF }.count >= 3
             }
         }, "the resumed session lacks its runs or curves:\n\(tmux.screen())")
-        tmux.keys("q")
+        // Ctrl-C ends it like q: runs saved, terminal restored, status 0.
+        tmux.keys("C-c")
         #expect(tmux.wait(timeout: 60) { _ in exists(out + "/exit-status-2") })
         let second = (try? String(contentsOfFile: out + "/exit-status-2", encoding: .utf8)) ?? ""
         #expect(second.trimmingCharacters(in: .whitespacesAndNewlines) == "EXIT=0")
+        #expect(tmux.wait(timeout: 5) { $0.contains("runs are in") && !$0.contains("Learning curves") }, "not restored after Ctrl-C")
     }
 
     @Test func withoutATerminalItPointsToTheHeadlessCommands() throws {
