@@ -7,7 +7,7 @@ DEBIAN_PACKAGES := pkg-config libncursesw5-dev libopenblas-dev libpng-dev zlib1g
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: run test build release deps clean
+.PHONY: run test build release deps clean sanitize
 
 ## Install whichever Debian packages are missing; silent when all are present.
 deps:
@@ -35,5 +35,14 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
+## The whole suite under ThreadSanitizer, then AddressSanitizer (each in its own build folder).
+## Leak reports are off: the Swift runtime, XCTest and ArgumentParser keep allocations alive
+## at exit by design, and those reports would drown real errors.
+sanitize: deps
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	WORKBENCH_SANITIZER=thread TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --sanitize=thread --scratch-path .build-tsan --skip-build
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	WORKBENCH_SANITIZER=address ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 $(SWIFT) test --sanitize=address --scratch-path .build-asan --skip-build
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-tsan .build-asan
