@@ -7,20 +7,23 @@ enum DiagnosticsPanel {
         grid.frame(rect, title: "Diagnostics · under- and over-clustering", focused: state.focus == .diagnostics)
         let inner = rect.inset(1)
         guard inner.width > 30, inner.height > 2 else { return }
-        let nameWidth = max(8, min(22, inner.width - 37))
-        grid.put(Formatting.padded("run", nameWidth) + "  div  trend   Pr(ω|A) an. meas. trend", x: inner.x, y: inner.y, ink: .dim, limit: inner.width)
+        // Trend lines only where they fit beside the numbers.
+        let trends = inner.width >= 8 + 37
+        let nameWidth = max(8, min(22, inner.width - (trends ? 37 : 23)))
+        grid.put(Formatting.padded("run", nameWidth) + (trends ? "  div  trend   Pr(ω|A) an. meas. trend" : "  div Pr(ω|A) an. meas."),
+                 x: inner.x, y: inner.y, ink: .dim, limit: inner.width)
         let verdicts = verdicts(snapshot.runs)
         var y = inner.y + 1
         for (index, run) in snapshot.runs.enumerated() where y < inner.y + inner.height {
             let last = run.metrics.last
             let divergence = run.metrics.compactMap(\.classDivergence)
             let measured = run.metrics.compactMap(\.prOmegaMeasured)
+            let divergenceTrend = trends ? " " + Formatting.padded(Formatting.sparkline(divergence, width: 6, ascii: grid.asciiOnly), 6) + " " : ""
             let line = Formatting.padded(run.name, nameWidth)
-                + Formatting.rightAligned(Formatting.number(last?.classDivergence, "%.2f"), 6) + " "
-                + Formatting.padded(Formatting.sparkline(divergence, width: 6, ascii: grid.asciiOnly), 6) + "  "
-                + Formatting.rightAligned(Formatting.number(last?.prOmegaAnalytic, "%.3f", missing: run.method == .byol ? "none" : "—"), 10)
-                + Formatting.rightAligned(Formatting.number(last?.prOmegaMeasured, "%.3f"), 6) + " "
-                + Formatting.sparkline(measured, width: 6, ascii: grid.asciiOnly)
+                + Formatting.rightAligned(Formatting.number(last?.classDivergence, "%.2f"), 6) + divergenceTrend
+                + Formatting.rightAligned(Formatting.number(last?.prOmegaAnalytic, "%.3f", missing: run.method == .byol ? "none" : "—"), trends ? 10 : 8)
+                + Formatting.rightAligned(Formatting.number(last?.prOmegaMeasured, "%.3f"), 6)
+                + (trends ? " " + Formatting.sparkline(measured, width: 6, ascii: grid.asciiOnly) : "")
             grid.put(line, x: inner.x, y: y, ink: .method(run.method.rawValue), bold: index == state.selectedRun, limit: inner.width)
             y += 1
             if let verdict = verdicts[run.name], y < inner.y + inner.height {

@@ -7,12 +7,15 @@ enum RunsPanel {
                    focused: state.focus == .runs)
         let inner = rect.inset(1)
         guard inner.width > 20, inner.height > 1 else { return }
-        // Fixed columns take 52 cells; the name gets most of the rest, then the settings.
-        let flexible = max(20, inner.width - 52)
-        let nameWidth = max(10, min(22, flexible * 3 / 5)), detailWidth = max(8, min(24, flexible - nameWidth - 1))
+        // Fixed columns take 52 cells; the name gets most of the rest, then the settings
+        // (left out on narrow screens: the name already says a triplet run's setting).
+        let showSettings = inner.width >= 80
+        let flexible = max(10, inner.width - 52)
+        let nameWidth = showSettings ? max(10, min(22, flexible * 3 / 5)) : max(10, min(22, flexible - 1))
+        let detailWidth = max(8, min(24, flexible - nameWidth - 1))
         let barWidth = 8
-        let header = Formatting.padded("run", nameWidth) + " " + Formatting.padded("settings", detailWidth)
-            + " status    epoch   " + Formatting.padded("progress", barWidth) + "     loss   img/s ETA"
+        let header = Formatting.padded("run", nameWidth) + " " + (showSettings ? Formatting.padded("settings", detailWidth) + " " : "")
+            + "status    epoch   " + Formatting.padded("progress", barWidth) + "     loss   img/s ETA"
         grid.put(header, x: inner.x, y: inner.y, ink: .dim, limit: inner.width)
         let visible = inner.height - 1
         let first = max(0, min(state.selectedRun - visible + 1, snapshot.runs.count - visible))
@@ -33,7 +36,7 @@ enum RunsPanel {
                 x += width + 1
             }
             column(run.name, nameWidth, .method(run.method.rawValue))
-            column(run.detail, detailWidth)
+            if showSettings { column(run.detail, detailWidth) }
             column(run.status.rawValue, 9, statusInk)
             column("\(max(run.epochsDone, 0))/\(run.totalEpochs)", 7)
             column(Formatting.bar(run.progress, width: barWidth, ascii: grid.asciiOnly), barWidth, .accent)
