@@ -6,13 +6,17 @@ public enum ClusteringDiagnostics {
     /// rescaled so that the mean squared distance of a sample to its class centre is 1,
     /// then the Euclidean distances between all pairs of class centres are averaged.
     public static func classDivergence(_ x: [Float], labels: [Int], dimension: Int, classCount: Int) -> Double {
-        let distances = centreDistances(x, labels: labels, dimension: dimension, classCount: classCount)
-        let counts = classCentres(x, labels: labels, dimension: dimension, classCount: classCount).counts
-        let present = (0..<classCount).filter { counts[$0] > 0 }
+        classDivergence(distances: centreDistances(x, labels: labels, dimension: dimension, classCount: classCount),
+                        classCount: classCount)
+    }
+
+    /// Class divergence from an already computed `centreDistances` matrix: the mean over the
+    /// pairs of classes present (absent classes have NaN distances).
+    public static func classDivergence(distances: [Double], classCount: Int) -> Double {
         var sum = 0.0, pairs = 0
-        for a in present.indices {
-            for b in present.indices where b > a {
-                sum += distances[present[a] * classCount + present[b]]
+        for a in 0..<classCount {
+            for b in (a + 1)..<max(a + 1, classCount) where distances[a * classCount + b].isFinite {
+                sum += distances[a * classCount + b]
                 pairs += 1
             }
         }
@@ -20,7 +24,8 @@ public enum ClusteringDiagnostics {
     }
 
     /// Euclidean distances between all pairs of class centres (C × C, row-major), after the
-    /// same rescaling as `classDivergence`: the heat map of under-clustering.
+    /// same rescaling as `classDivergence`: the heat map of under-clustering. Pairs with a
+    /// class absent from `labels` are NaN.
     public static func centreDistances(_ x: [Float], labels: [Int], dimension: Int, classCount: Int) -> [Double] {
         let centres = classCentres(x, labels: labels, dimension: dimension, classCount: classCount)
         var within = 0.0
@@ -41,7 +46,8 @@ public enum ClusteringDiagnostics {
                     let diff = centres.values[a * dimension + j] - centres.values[b * dimension + j]
                     d2 += diff * diff
                 }
-                distances[a * classCount + b] = d2.squareRoot() * scale
+                let present = centres.counts[a] > 0 && centres.counts[b] > 0
+                distances[a * classCount + b] = present ? d2.squareRoot() * scale : .nan
                 distances[b * classCount + a] = distances[a * classCount + b]
             }
         }

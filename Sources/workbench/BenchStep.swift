@@ -7,9 +7,10 @@ import Trainer
 struct BenchStep: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-step",
-        abstract: "Time the training step (BYOL, batch 256 by default), split into its phases.")
+        abstract: "Time the real training step of a method (BYOL, batch 256 by default), split into its phases.")
 
     @OptionGroup var dataOptions: DataOptions
+    @Option(help: "simclr, moco, byol, triplet or supervised.") var method: MethodKind = .byol
     @Option(help: "mlp or convnet.") var backbone: Backbone = .mlp
     @Option(help: "Images per step (two views each).") var batch = 256
     @Option(help: "Timed steps (after 2 warm-up steps).") var steps = 10
@@ -25,15 +26,15 @@ struct BenchStep: ParsableCommand {
         guard batch <= data.train.count else {
             throw CommandFailure("--batch \(batch) is larger than the \(data.train.count) training images of \(data.name)")
         }
-        let r = StepBenchmark(backbone: backbone, batch: batch).run(on: data, steps: steps)
+        let r = StepBenchmark(method: method, backbone: backbone, batch: batch).run(on: data, steps: steps)
         #if DEBUG
         let build = "debug"
         #else
         let build = "release"
         #endif
-        print("step: \(backbone.rawValue), batch \(batch) (\(2 * batch) views), \(data.name), \(build) build, \(BLAS.threadCount) BLAS threads (\(BLAS.coreName))")
-        print(String(format: "augmentation %7.1f ms\nforward      %7.1f ms\nbackward     %7.1f ms\nupdate+EMA   %7.1f ms\ntotal        %7.1f ms  (%.0f images/s, median of %d steps)",
-                     r.augmentation, r.forward, r.backward, r.update, r.total, r.imagesPerSecond, steps))
+        print("step: \(method.rawValue), \(backbone.rawValue), batch \(batch) (\(2 * batch) views), \(data.name), \(build) build, \(BLAS.threadCount) BLAS threads (\(BLAS.coreName))")
+        print(String(format: "augmentation         %7.1f ms\nforward + backward   %7.1f ms\nupdate (SGD, EMA)    %7.1f ms\ntotal                %7.1f ms  (%.0f images/s, median of %d steps)",
+                     r.augmentation, r.gradients, r.update, r.total, r.imagesPerSecond, steps))
     }
 }
 

@@ -39,8 +39,7 @@ public struct Evaluator {
                                             testLabels: data.test.labels, dimension: dimension, classCount: data.classCount)
         let distances = ClusteringDiagnostics.centreDistances(test, labels: data.test.labels, dimension: dimension,
                                                               classCount: data.classCount)
-        metrics.classDivergence = ClusteringDiagnostics.classDivergence(test, labels: data.test.labels,
-                                                                        dimension: dimension, classCount: data.classCount)
+        metrics.classDivergence = ClusteringDiagnostics.classDivergence(distances: distances, classCount: data.classCount)
         return distances
     }
 }
