@@ -21,8 +21,10 @@ public struct RunMetrics: Sendable {
         self.classNames = classNames
     }
 
-    /// The run's last row.
-    public var last: EpochMetrics? { rows.last }
+    /// The run's last evaluated row (a diverged epoch has no evaluation).
+    public var last: EpochMetrics? { rows.last { !$0.diverged } }
+    /// The epoch at which the run's loss stopped being finite, if it did.
+    public var divergedAt: Int? { rows.first(where: \.diverged)?.epoch }
 }
 
 /// Which accuracy a figure or table is about.

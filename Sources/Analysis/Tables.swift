@@ -4,11 +4,7 @@ import Foundation
 public enum Tables {
     /// One row per run × epoch with the columns of `metrics.csv`.
     public static func tidyCSV(_ runs: [RunMetrics]) -> String {
-        var text = EpochMetrics.columns.joined(separator: ",") + "\n"
-        for run in runs {
-            for row in run.rows { text += ([CSV.quote(run.run), CSV.quote(run.method)] + row.cells).joined(separator: ",") + "\n" }
-        }
-        return text
+        runs.reduce(into: EpochMetrics.csvHeader) { text, run in text += EpochMetrics.csv(run.rows, run: run.run, method: run.method) }
     }
 
     static func cell(_ value: Double?, _ digits: Int = 2) -> String {
@@ -18,7 +14,7 @@ public enum Tables {
 
     static let summaryColumns = ["run", "method", "final_knn", "best_knn", "final_linear", "class_divergence",
                                  "pr_omega_analytic", "pr_omega_measured", "knn_auc"]
-        + LearningEfficiency.fractions.map { "epochs_to_\(Int($0 * 100))pct_goal" }
+        + LearningEfficiency.fractions.map { "epochs_to_\(Int($0 * 100))pct_goal" } + ["status"]
 
     /// Summary rows: final figures, the clustering diagnostics and the learning efficiency (kNN).
     static func summaryRows(_ runs: [RunMetrics]) -> (goal: Double?, rows: [[String]]) {
@@ -29,6 +25,7 @@ public enum Tables {
                     cell(last?.classDivergence, 3), cell(last?.prOmegaAnalytic, 4), cell(last?.prOmegaMeasured, 4),
                     cell(e.areaUnderCurve)]
                 + LearningEfficiency.fractions.map { f in e.epochsToFraction[f].map(String.init) ?? "" }
+                + [run.divergedAt.map { "diverged at epoch \($0)" } ?? ""]
         }
         return (efficiency.goal, rows)
     }
@@ -42,7 +39,7 @@ public enum Tables {
         let (goal, rows) = summaryRows(runs)
         let header = ["run", "method", "final kNN %", "best kNN %", "final linear %", "class divergence",
                       "Pr(ω|A) analytic", "Pr(ω|A) measured", "kNN AUC %"]
-            + LearningEfficiency.fractions.map { "epochs to \(Int($0 * 100)) % of goal" }
+            + LearningEfficiency.fractions.map { "epochs to \(Int($0 * 100)) % of goal" } + ["status"]
         var text = "| " + header.joined(separator: " | ") + " |\n"
         text += "|" + header.enumerated().map { $0.offset < 2 ? "---|" : "---:|" }.joined() + "\n"
         for row in rows {

@@ -20,6 +20,9 @@ struct Workbench: ParsableCommand {
     /// Parses and runs, turning every failure into one line on stderr and a non-zero
     /// exit; `--help` and `--version` print in full and exit 0.
     static func main() {
+        // A file-size limit (`ulimit -f`) then fails the write with EFBIG, reported like a
+        // full disk, instead of killing the process mid-file.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -93,3 +93,32 @@ import Testing
         #expect(throws: AtomicFile.WriteError.self) { try AtomicFile.write("x", to: folder + "/missing/f.txt") }
     }
 }
+
+@Suite struct MetricsFileTests {
+    @Test func rowsRoundTripWithDivergedAndNonFiniteLoss() {
+        var ok = EpochMetrics(epoch: 0)
+        ok.knnTop1 = 78.5
+        var bad = EpochMetrics(epoch: 1)
+        bad.loss = .nan
+        bad.diverged = true
+        let text = EpochMetrics.csvHeader + EpochMetrics.csv([ok, bad], run: "a,b", method: "simclr")
+        let table = CSV.parse(text)
+        #expect(table[2][3] == "nan" && table[2].last == "diverged" && table[1].last == "ok")
+        let reader = EpochMetricsReader(header: table[0])
+        let back = table.dropFirst().compactMap { reader?.read($0) }
+        #expect(back.count == 2 && back[0] == ok && back[1].diverged && back[1].loss?.isNaN == true)
+    }
+
+    @Test func filesFromOlderVersionsLoadByColumnName() {
+        // Version 0.2 wrote no status column; a later one may add columns this one ignores.
+        let old = CSV.parse("run,method,epoch,loss,knn_top1\nx,byol,0,,77.50\nx,byol,1,1.25,78.00\n")
+        let reader = EpochMetricsReader(header: old[0])
+        #expect(reader?.read(old[2])?.knnTop1 == 78 && reader?.read(old[2])?.diverged == false)
+        let newer = CSV.parse("run,method,epoch,rep_std,knn_top1\nx,byol,3,0.02,80.00\n")
+        #expect(EpochMetricsReader(header: newer[0])?.read(newer[1])?.knnTop1 == 80)
+        #expect(EpochMetricsReader(header: ["run", "loss"]) == nil)
+        #expect(reader?.read(["x", "byol", "one", "", ""]) == nil)
+        #expect(reader?.read(["x", "byol", "1", "abc", ""]) == nil)
+        #expect(reader?.read(["x", "byol", "1"]) == nil)
+    }
+}

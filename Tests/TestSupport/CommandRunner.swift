@@ -18,11 +18,18 @@ public enum WorkbenchBinary {
         return folder.appendingPathComponent("workbench").path
     }
 
-    public static func run(_ arguments: [String], environment: [String: String] = [:],
+    /// - Parameter launcher: a command that starts the binary, such as `setpriv ...` or a
+    ///   shell that sets a limit first; it gets the binary's path and `arguments` after its own.
+    public static func run(_ arguments: [String], environment: [String: String] = [:], launcher: [String] = [],
                            timeout: TimeInterval = 120) throws -> CommandResult {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
+        if launcher.isEmpty {
+            process.executableURL = URL(fileURLWithPath: path)
+            process.arguments = arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = launcher + [path] + arguments
+        }
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env

@@ -102,6 +102,19 @@ import TestSupport
         #expect(tmux.wait(timeout: 5) { $0.contains("runs are in") && !$0.contains("Learning curves") }, "not restored after Ctrl-C")
     }
 
+    @Test func divergedRunIsMarkedOnTheScreen() throws {
+        let out = makeTemporaryFolder("tui-diverge")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let tmux = Tmux()
+        let command = "LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(WorkbenchBinary.path)' --data synthetic --methods simclr "
+            + "--epochs 2 --lr 1e30 --train-size 1024 --batch 128 --out '\(out)/session'; sleep 600"
+        tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "120", "-y", "36", command])
+        #expect(tmux.wait(timeout: 60) { $0.contains("diverged") && $0.contains("loss became NaN") },
+                "no diverged mark:\n\(tmux.screen())")
+        #expect(tmux.wait(timeout: 10) { $0.contains("Learning curves") }, "the workbench did not stay open")
+        tmux.keys("q")
+    }
+
     @Test func withoutATerminalItPointsToTheHeadlessCommands() throws {
         let result = try WorkbenchBinary.run(["--data", "synthetic", "--epochs", "1"])
         #expect(result.status == 1)

@@ -70,7 +70,7 @@ import TestSupport
         try python.run()
         python.waitUntilExit()
         let lines = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
-        #expect(lines.first == "run,method,epoch,loss,knn_top1,linear_top1,class_divergence,pr_omega_analytic,pr_omega_measured,images_per_s,wall_s")
+        #expect(lines.first == "run,method,epoch,loss,knn_top1,linear_top1,class_divergence,pr_omega_analytic,pr_omega_measured,images_per_s,wall_s,status")
         #expect(lines.last == "2 0 True True True")
     }
 
@@ -85,6 +85,17 @@ import TestSupport
         #expect(simclr.contains("\"status\" : \"diverged\""))
         #expect(simclr.contains("loss became NaN"))
         #expect(triplet.contains("\"status\" : \"done\""))
+        // metrics.csv keeps the evaluated epoch 0 and marks the epoch that diverged.
+        let rows = read(out + "/simclr/metrics.csv").split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        #expect(rows.count == 3)
+        #expect(rows.last?.first == "simclr" && rows.last?[2] == "1" && rows.last?[3] == "nan" && rows.last?.last == "diverged")
+        #expect(rows[1].last == "ok" && !rows[1][4].isEmpty)
+
+        // Exports skip the diverged epoch in curves and name it in the summary.
+        let exported = try WorkbenchBinary.run(["export", out + "/simclr", out + "/triplet-skip1-dep9", "--out", out + "/figures", "--format", "csv,md"])
+        #expect(exported.status == 0, "\(exported.standardError)")
+        #expect(read(out + "/figures/summary.md").contains("diverged at epoch 1"))
+        #expect(read(out + "/figures/metrics.csv").contains(",diverged\n"))
     }
 
     func expectRefusal(_ arguments: [String], _ phrase: String, sourceLocation: SourceLocation = #_sourceLocation) throws {

@@ -24,7 +24,7 @@ enum RunsPanel {
             let statusInk: Ink
             switch run.status {
             case .done: statusInk = .good
-            case .diverged: statusInk = .bad
+            case .diverged, .failed: statusInk = .bad
             case .paused, .stopped: statusInk = .warning
             default: statusInk = .normal
             }

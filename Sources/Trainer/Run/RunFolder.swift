@@ -47,21 +47,19 @@ public struct RunFolder: Sendable {
 
     /// Writes the whole metrics table (header and one row per epoch).
     public func writeMetrics(_ rows: [EpochMetrics], run: String, method: String) throws(RunError) {
-        var text = EpochMetrics.columns.joined(separator: ",") + "\n"
-        for row in rows { text += ([CSV.quote(run), CSV.quote(method)] + row.cells).joined(separator: ",") + "\n" }
+        let text = EpochMetrics.csvHeader + EpochMetrics.csv(rows, run: run, method: method)
         do { try AtomicFile.write(text, to: metricsPath) } catch { throw RunError(error.description) }
     }
 
     public func readMetrics() throws(RunError) -> [EpochMetrics] {
         guard let data = FileManager.default.contents(atPath: metricsPath) else { return [] }
         let rows = CSV.parse(String(decoding: data, as: UTF8.self))
-        guard let header = rows.first, header == EpochMetrics.columns else {
-            throw RunError("\(metricsPath): header is not \(EpochMetrics.columns.joined(separator: ","))")
+        guard let header = rows.first, let reader = EpochMetricsReader(header: header) else {
+            throw RunError("\(metricsPath): header lacks run, method or epoch; not a metrics file")
         }
         var metrics: [EpochMetrics] = []
         for (index, row) in rows.dropFirst().enumerated() {
-            guard row.count == EpochMetrics.columns.count,
-                  let parsed = EpochMetrics(cells: row.dropFirst(2).map { Substring($0) }) else {
+            guard let parsed = reader.read(row) else {
                 throw RunError("\(metricsPath): row \(index + 2) is malformed")
             }
             metrics.append(parsed)

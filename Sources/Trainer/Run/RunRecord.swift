@@ -1,8 +1,9 @@
 import Foundation
 
-/// Where a run stands.
+/// Where a run stands. `failed`: its files could not be written (read-only, vanished or
+/// full output folder); what was written before stays, and `--resume` continues from it.
 public enum RunStatus: String, Sendable, Codable {
-    case queued, running, paused, done, diverged, stopped
+    case queued, running, paused, done, diverged, stopped, failed
 }
 
 /// The contents of `run.json`: what the run is, on what data, and how it went.

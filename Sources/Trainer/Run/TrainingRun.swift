@@ -110,6 +110,10 @@ public final class TrainingRun {
         for (i, index) in indices.enumerated() { stepLabels[i] = data.train.labels[index] }
         let outcome = method.computeGradients(views: views, labels: stepLabels[...])
         guard outcome.loss.isFinite else {
+            var row = EpochMetrics(epoch: epoch)
+            row.loss = Double(outcome.loss)
+            row.diverged = true
+            try? folder.writeMetrics(metrics + [row], run: config.name, method: config.method.rawValue)
             try stop(.diverged, message: "loss became \(outcome.loss.isNaN ? "NaN" : "infinite") at epoch \(epoch), step \(p.step + 1) (learning rate \(config.learningRate)); run stopped")
         }
         optimizer.step(learningRate: schedule.rate(at: globalStep))
@@ -146,15 +150,19 @@ public final class TrainingRun {
         wallSeconds += Date().timeIntervalSince(started)
         row.wallSeconds = wallSeconds
         metrics.append(row)
-        try folder.writeMetrics(metrics, run: config.name, method: config.method.rawValue)
-        try folder.writeCentreDistances(distances, classNames: data.classNames)
-        try folder.write(makeCheckpoint(epoch: epoch))
-        record.epochsCompleted = epoch
-        if epoch >= config.epochs {
-            record.status = .done
-            record.endedAt = Date()
+        do {
+            try folder.writeMetrics(metrics, run: config.name, method: config.method.rawValue)
+            try folder.writeCentreDistances(distances, classNames: data.classNames)
+            try folder.write(makeCheckpoint(epoch: epoch))
+            record.epochsCompleted = epoch
+            if epoch >= config.epochs {
+                record.status = .done
+                record.endedAt = Date()
+            }
+            try folder.write(record)
+        } catch {
+            try stop(.failed, message: "\(error.description); run stopped at epoch \(epoch), what was written before is kept")
         }
-        try folder.write(record)
         return row
     }
 
