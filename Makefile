@@ -7,7 +7,7 @@ DEBIAN_PACKAGES := pkg-config libncursesw5-dev libopenblas-dev libpng-dev zlib1g
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: run test build release deps clean sanitize
+.PHONY: run test build release deps clean sanitize fuzz fuzz-corpus soak
 
 ## Install whichever Debian packages are missing; silent when all are present.
 deps:
@@ -44,5 +44,19 @@ sanitize: deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
 	WORKBENCH_SANITIZER=address ASAN_OPTIONS=detect_leaks=0:halt_on_error=1 $(SWIFT) test --sanitize=address --scratch-path .build-asan --skip-build
 
+## libFuzzer on every reader of outside bytes (Fuzz/), FUZZ_SECONDS each (default 60).
+fuzz: deps
+	Fuzz/run.sh
+
+## Rewrites the committed seed corpus (Fuzz/corpus/) from the program's own writers.
+fuzz-corpus: deps
+	$(SWIFT) build --build-tests
+	WORKBENCH_WRITE_CORPUS=1 $(SWIFT) test --skip-build --filter writeSeedCorpus
+
+## A 100-epoch 4-method session in the workbench under a storm of resizes and keys;
+## resident memory sampled every epoch (scripts/soak.sh; about an hour on 2 cores).
+soak: deps
+	scripts/soak.sh
+
 clean:
-	rm -rf .build .build-tsan .build-asan
+	rm -rf .build .build-tsan .build-asan .build-fuzz .build-soak Fuzz/.build

@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Trainer", targets: ["Trainer"]),
         .library(name: "Analysis", targets: ["Analysis"]),
         .library(name: "TUI", targets: ["TUI"]),
+        .library(name: "ReaderFuzzing", targets: ["ReaderFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -42,6 +43,8 @@ let package = Package(
                 swiftSettings: optimisedEvenInDebug),
         // The screen: cell grid, panels, keys; ncurses is one sink.
         .target(name: "TUI", dependencies: ["Trainer", "CNcurses"]),
+        // Every reader of outside bytes behind one entry point, for libFuzzer (Fuzz/) and the suite.
+        .target(name: "ReaderFuzzing", dependencies: ["Trainer"]),
         .executableTarget(name: "workbench", dependencies: [
             "Trainer", "Analysis", "TUI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -51,9 +54,10 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Trainer", "CPNG"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "TensorCore", "TestSupport"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TensorCore", "CPNG"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TensorCore", "CPNG", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Trainer", "Analysis"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["workbench", "TestSupport"]),
+        .testTarget(name: "ReaderFuzzingTests", dependencies: ["ReaderFuzzing", "Trainer", "Analysis", "TestSupport"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["workbench", "TestSupport", "Trainer", "Analysis"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,13 +17,17 @@ public struct EpochMetrics: Sendable, Equatable {
     /// True on the row of an epoch whose loss stopped being finite; that epoch was not
     /// evaluated, and the run ended there.
     public var diverged = false
+    /// Collapse alarms on the test representations (see `RepresentationHealth`).
+    public var repStd: Double?
+    public var effectiveRank: Double?
 
     public init(epoch: Int) { self.epoch = epoch }
 
     /// The CSV header, in column order. New columns are appended at the end, and readers
     /// find cells by name, so files written before a column existed still load.
     public static let columns = ["run", "method", "epoch", "loss", "knn_top1", "linear_top1", "class_divergence",
-                                 "pr_omega_analytic", "pr_omega_measured", "images_per_s", "wall_s", "status"]
+                                 "pr_omega_analytic", "pr_omega_measured", "images_per_s", "wall_s", "status",
+                                 "rep_std", "effective_rank"]
     /// The columns that depend on the machine's speed, not on the computation.
     public static let timingColumns: Set<String> = ["images_per_s", "wall_s"]
 
@@ -38,7 +42,7 @@ public struct EpochMetrics: Sendable, Equatable {
         }
         return ["\(epoch)", format(loss, 6), format(knnTop1, 2), format(linearTop1, 2), format(classDivergence, 4),
                 format(prOmegaAnalytic, 6), format(prOmegaMeasured, 6), format(imagesPerSecond, 1), format(wallSeconds, 2),
-                diverged ? "diverged" : "ok"]
+                diverged ? "diverged" : "ok", format(repStd, 5), format(effectiveRank, 2)]
     }
 
     /// The whole `metrics.csv` text of one run: the header and a row per epoch.
@@ -85,6 +89,8 @@ public struct EpochMetricsReader: Sendable {
         metrics.prOmegaMeasured = value("pr_omega_measured")
         metrics.imagesPerSecond = value("images_per_s")
         metrics.wallSeconds = value("wall_s")
+        metrics.repStd = value("rep_std")
+        metrics.effectiveRank = value("effective_rank")
         switch cell("status", row) {
         case nil, "", "ok": break
         case "diverged": metrics.diverged = true

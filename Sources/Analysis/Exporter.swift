@@ -36,6 +36,7 @@ public struct Exporter {
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw PlotError("\(folder): cannot create the folder (\(error.localizedDescription))")
         }
+        AtomicFile.removeLeftovers(in: folder)
         var written: [String] = []
         func save(_ data: Data, _ name: String) throws {
             let path = (folder as NSString).appendingPathComponent(name)

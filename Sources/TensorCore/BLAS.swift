@@ -74,3 +74,32 @@ public enum BLAS {
         return String(cString: name)
     }
 }
+
+extension BLAS {
+    /// The full d×d Gram matrix XᵀX of the row-major n×d matrix `x`, in double precision
+    /// (dsyrk, then the lower triangle mirrored), for spectra where float rounding would
+    /// show up as spurious small singular values.
+    public static func gram(_ x: [Double], rows n: Int, columns d: Int) -> [Double] {
+        var c = [Double](repeating: 0, count: d * d)
+        guard n > 0, d > 0, x.count >= n * d else { return c }
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(d), Int32(n), 1, x, Int32(d), 0, &c, Int32(d))
+        for i in 0..<d { for j in 0..<i { c[i * d + j] = c[j * d + i] } }
+        return c
+    }
+
+    /// The eigenvalues, ascending, of the symmetric n×n matrix `a` (row-major; only one
+    /// triangle is read, and `a` is overwritten). Nil when LAPACK reports a failure.
+    public static func symmetricEigenvalues(_ a: inout [Double], n: Int) -> [Double]? {
+        guard n > 0, a.count >= n * n else { return n == 0 ? [] : nil }
+        var size = Int32(n), info: Int32 = 0
+        var values = [Double](repeating: 0, count: n)
+        var lwork = Int32(2 * n + 1), liwork: Int32 = 1
+        var work = [Double](repeating: 0, count: Int(lwork)), iwork = [Int32](repeating: 0, count: 1)
+        "N".withCString { jobz in
+            "U".withCString { uplo in
+                dsyevd_(jobz, uplo, &size, &a, &size, &values, &work, &lwork, &iwork, &liwork, &info)
+            }
+        }
+        return info == 0 ? values : nil
+    }
+}

@@ -25,10 +25,13 @@ struct CompareCommand: ParsableCommand {
 
     @Option(help: "Comma-separated methods.") var methods = "simclr,moco,byol,triplet,supervised"
     @Option(help: "Truncated triplet: ranked negatives skipped.") var skip = 1
+    @Option(help: "An experiment file (JSON, see examples/): it names the runs; --data, --epochs, --lr, --train-size and --out still override it.")
+    var config: String?
     @OptionGroup var options: TrainingOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        if let config { return try Launch.run(experiment: config, options: options, output: output) }
         let kinds = try Launch.parseList(methods, flag: "--methods") { MethodKind(rawValue: $0) }
         try Launch.run(kinds.map { options.config($0, skip: skip) }, options: options, output: output)
     }
@@ -40,10 +43,13 @@ struct SweepCommand: ParsableCommand {
         commandName: "sweep", abstract: "The truncation ablation: one triplet run per value of --skip.")
 
     @Option(help: "Comma-separated truncation thresholds.") var skip = "0,1,2,3,5,10"
+    @Option(help: "An experiment file (JSON, see examples/): it names the runs; --data, --epochs, --lr, --train-size and --out still override it.")
+    var config: String?
     @OptionGroup var options: TrainingOptions
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        if let config { return try Launch.run(experiment: config, options: options, output: output) }
         let values = try Launch.parseList(skip, flag: "--skip") { Int($0) }
         try Launch.run(values.map { options.config(.triplet, skip: $0) }, options: options, output: output)
     }
@@ -60,14 +66,26 @@ enum Launch {
         }
     }
 
-    static func run(_ configs: [RunConfig], options: TrainingOptions, output: OutputOptions) throws {
+    /// Runs the experiment file at `path`, with the flags the user gave on top of it.
+    static func run(experiment path: String, options: TrainingOptions, output: OutputOptions) throws {
+        let file: ExperimentFile
+        do { file = try ExperimentFile.read(path: path) } catch { throw CommandFailure(error.description) }
+        let configs = options.overriding(file.configs(defaultData: DataCatalog.defaultName))
+        try run(configs, options: options, output: output, defaultOut: file.out)
+    }
+
+    static func run(_ configs: [RunConfig], options: TrainingOptions, output: OutputOptions, defaultOut: String? = nil) throws {
         // Checks that need no data come first, so a bad flag costs nothing.
         for c in configs { if let problem = c.problems().first { throw CommandFailure(problem) } }
+        guard let first = configs.first else { throw CommandFailure("no runs to train") }
         configureBLAS()
-        let data = try options.loadData()
+        let data: Dataset
+        do { data = try DataCatalog.load(first.data).limitingTrain(to: first.trainLimit) } catch {
+            throw CommandFailure(error.description)
+        }
         let runs: [TrainingRun]
         do {
-            runs = try RunScheduler.prepare(configs, data: data, out: output.out, resume: output.resume)
+            runs = try RunScheduler.prepare(configs, data: data, out: output.out ?? defaultOut ?? "runs", resume: output.resume)
         } catch { throw CommandFailure(error.description) }
         let failures = RunScheduler.runAll(runs, events: EpochReport.handler(ProgressLine(enabled: !options.quiet)))
         if !failures.isEmpty { throw ExitCode.failure }
@@ -76,6 +94,6 @@ enum Launch {
 
 /// Where the headless commands write, and whether they continue what is there.
 struct OutputOptions: ParsableArguments {
-    @Option(help: "Output folder; each run gets a sub-folder.") var out = "runs"
+    @Option(help: "Output folder; each run gets a sub-folder (default: runs, or the experiment file's \"out\").") var out: String?
     @Flag(help: "Continue the runs found in the output folder from their last complete epoch.") var resume = false
 }

@@ -32,14 +32,8 @@ struct TrainingOptions: ParsableArguments {
 
     /// The config of a run of `method` with these options.
     func config(_ method: MethodKind, skip: Int) -> RunConfig {
-        var c = RunConfig(method: method)
-        c.backbone = backbone
-        c.data = dataOptions.dataName
-        c.trainLimit = trainSize
-        c.epochs = epochs ?? defaultEpochs
-        c.batch = batch
-        c.learningRate = lr ?? RunConfig.referenceLearningRate(batch: batch)
-        c.seed = seed
+        var c = RunConfig(method: method, backbone: backbone, data: dataOptions.dataName, trainLimit: trainSize,
+                          epochs: epochs, batch: batch, learningRate: lr, seed: seed)
         c.settings.skip = skip
         c.settings.deputies = deputies
         c.settings.gamma = gamma
@@ -53,9 +47,17 @@ struct TrainingOptions: ParsableArguments {
         return c
     }
 
-    var defaultEpochs: Int {
-        if dataOptions.dataName == "fmnist" { return 50 }
-        return backbone == .convnet ? 10 : 20
+
+    /// An experiment file's configs with the flags that were given explicitly on top.
+    func overriding(_ configs: [RunConfig]) -> [RunConfig] {
+        configs.map { original in
+            var c = original
+            if let data = dataOptions.data { c.data = data }
+            if let epochs { c.epochs = epochs }
+            if let lr { c.learningRate = lr }
+            if let trainSize { c.trainLimit = trainSize }
+            return c
+        }
     }
 
     /// Loads the data (cut to `--train-size`) or fails with one line.

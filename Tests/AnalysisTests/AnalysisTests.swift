@@ -103,7 +103,8 @@ import Testing
         bad.diverged = true
         let text = EpochMetrics.csvHeader + EpochMetrics.csv([ok, bad], run: "a,b", method: "simclr")
         let table = CSV.parse(text)
-        #expect(table[2][3] == "nan" && table[2].last == "diverged" && table[1].last == "ok")
+        let status = table[0].firstIndex(of: "status") ?? 0
+        #expect(table[2][3] == "nan" && table[2][status] == "diverged" && table[1][status] == "ok")
         let reader = EpochMetricsReader(header: table[0])
         let back = table.dropFirst().compactMap { reader?.read($0) }
         #expect(back.count == 2 && back[0] == ok && back[1].diverged && back[1].loss?.isNaN == true)

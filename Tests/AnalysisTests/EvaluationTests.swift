@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Analysis
+import TensorCore
 
 /// Deterministic Gaussian-ish clusters: `classes` centres `spread` apart in `dimension` dims.
 func clusters(count: Int, classes: Int, dimension: Int, separation: Float, seed: UInt64) -> (x: [Float], labels: [Int]) {
@@ -85,5 +86,40 @@ func clusters(count: Int, classes: Int, dimension: Int, separation: Float, seed:
             let ours = ClusteringDiagnostics.deputyFalseNegativeProbability(candidates: m, classes: c, skip: s)
             #expect(abs(ours - exact) < 1e-9, "M \(m) C \(c) skip \(s): \(ours) vs \(exact)")
         }
+    }
+}
+
+@Suite struct RepresentationHealthTests {
+    func gaussian(_ count: Int, seed: UInt64) -> [Float] {
+        var rng = RandomGenerator(seed: seed)
+        return (0..<count).map { _ in rng.normal() }
+    }
+
+    @Test func identicalVectorsHaveNoSpreadAndRankOne() {
+        let row: [Float] = (0..<32).map { Float($0 % 5) - 1.5 }
+        let x = Array((0..<500).map { _ in row }.joined())
+        #expect(RepresentationHealth.normalisedStd(x, rows: 500, dimension: 32) < 1e-6)
+        #expect(abs(RepresentationHealth.effectiveRank(x, rows: 500, dimension: 32) - 1) < 1e-3)
+        #expect(RepresentationHealth.isCollapsed(std: 0, effectiveRank: 1, dimension: 32))
+    }
+
+    @Test func isotropicGaussianSpreadsOverTheSphere() {
+        let n = 4000, d = 64
+        let x = gaussian(n * d, seed: 3)
+        let std = RepresentationHealth.normalisedStd(x, rows: n, dimension: d)
+        #expect(abs(std - 1 / 8) < 0.005, "std \(std), expected about 1/√64")
+        let rank = RepresentationHealth.effectiveRank(x, rows: n, dimension: d)
+        #expect(rank > 0.95 * Double(d) && rank <= Double(d), "rank \(rank)")
+        #expect(!RepresentationHealth.isCollapsed(std: std, effectiveRank: rank, dimension: d))
+    }
+
+    @Test func rankKDataHasEffectiveRankAtMostK() {
+        let n = 2000, d = 48, k = 3
+        let basis = gaussian(k * d, seed: 5), weights = gaussian(n * k, seed: 6)
+        var x = [Float](repeating: 0, count: n * d)
+        for r in 0..<n { for j in 0..<d { for b in 0..<k { x[r * d + j] += weights[r * k + b] * basis[b * d + j] } } }
+        let rank = RepresentationHealth.effectiveRank(x, rows: n, dimension: d)
+        #expect(rank > 1.5 && rank <= Double(k) + 1e-3, "rank \(rank)")
+        #expect(RepresentationHealth.isCollapsed(std: nil, effectiveRank: rank, dimension: d))
     }
 }

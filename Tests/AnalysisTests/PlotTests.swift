@@ -4,6 +4,7 @@ import Foundation
 import FoundationXML
 #endif
 import Testing
+import TestSupport
 @testable import Analysis
 
 @Suite struct PlotTests {
@@ -15,16 +16,7 @@ import Testing
         return Figure(title: "Test figure", xLabel: "epoch", yLabel: "accuracy", content: .lines([line, flat]), yRange: 0...100)
     }
 
-    /// Decodes PNG bytes with libpng into RGB.
-    func decode(_ data: Data) -> (width: Int, height: Int, rgb: [UInt8])? {
-        var image = wb_png_image_new()
-        let bytes = [UInt8](data)
-        guard bytes.withUnsafeBytes({ png_image_begin_read_from_memory(&image, $0.baseAddress, bytes.count) }) != 0 else { return nil }
-        image.format = wb_png_format_rgb()
-        var rgb = [UInt8](repeating: 0, count: Int(image.width * image.height * 3))
-        guard rgb.withUnsafeMutableBytes({ png_image_finish_read(&image, nil, $0.baseAddress, 0, nil) }) != 0 else { return nil }
-        return (Int(image.width), Int(image.height), rgb)
-    }
+    func decode(_ data: Data) -> (width: Int, height: Int, rgb: [UInt8])? { decodePNG(data) }
 
     func distance(_ rgb: [UInt8], _ width: Int, _ x: Int, _ y: Int, to colour: Colour) -> Double {
         let i = (y * width + x) * 3

@@ -52,3 +52,14 @@ public func writePNG(_ pixels: [UInt8], width: Int, height: Int, to path: String
     }
 }
 
+
+/// Decodes PNG bytes with libpng into RGB; nil when libpng refuses them.
+public func decodePNG(_ data: Data) -> (width: Int, height: Int, rgb: [UInt8])? {
+    var image = wb_png_image_new()
+    let bytes = [UInt8](data)
+    guard bytes.withUnsafeBytes({ png_image_begin_read_from_memory(&image, $0.baseAddress, bytes.count) }) != 0 else { return nil }
+    image.format = wb_png_format_rgb()
+    var rgb = [UInt8](repeating: 0, count: Int(image.width) * Int(image.height) * 3)
+    guard rgb.withUnsafeMutableBytes({ png_image_finish_read(&image, nil, $0.baseAddress, 0, nil) }) != 0 else { return nil }
+    return (Int(image.width), Int(image.height), rgb)
+}

@@ -70,7 +70,7 @@ import TestSupport
         try python.run()
         python.waitUntilExit()
         let lines = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
-        #expect(lines.first == "run,method,epoch,loss,knn_top1,linear_top1,class_divergence,pr_omega_analytic,pr_omega_measured,images_per_s,wall_s,status")
+        #expect(lines.first == "run,method,epoch,loss,knn_top1,linear_top1,class_divergence,pr_omega_analytic,pr_omega_measured,images_per_s,wall_s,status,rep_std,effective_rank")
         #expect(lines.last == "2 0 True True True")
     }
 
@@ -88,14 +88,15 @@ import TestSupport
         // metrics.csv keeps the evaluated epoch 0 and marks the epoch that diverged.
         let rows = read(out + "/simclr/metrics.csv").split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
         #expect(rows.count == 3)
-        #expect(rows.last?.first == "simclr" && rows.last?[2] == "1" && rows.last?[3] == "nan" && rows.last?.last == "diverged")
-        #expect(rows[1].last == "ok" && !rows[1][4].isEmpty)
+        let status = rows[0].firstIndex(of: "status") ?? 0
+        #expect(rows.last?.first == "simclr" && rows.last?[2] == "1" && rows.last?[3] == "nan" && rows.last?[status] == "diverged")
+        #expect(rows[1][status] == "ok" && !rows[1][4].isEmpty)
 
         // Exports skip the diverged epoch in curves and name it in the summary.
         let exported = try WorkbenchBinary.run(["export", out + "/simclr", out + "/triplet-skip1-dep9", "--out", out + "/figures", "--format", "csv,md"])
         #expect(exported.status == 0, "\(exported.standardError)")
         #expect(read(out + "/figures/summary.md").contains("diverged at epoch 1"))
-        #expect(read(out + "/figures/metrics.csv").contains(",diverged\n"))
+        #expect(read(out + "/figures/metrics.csv").contains(",diverged,"))
     }
 
     func expectRefusal(_ arguments: [String], _ phrase: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
@@ -134,5 +135,24 @@ import TestSupport
         let resumed = try WorkbenchBinary.run(["train", "--method", "byol", "--epochs", "1", "--out", out, "--resume"] + small)
         #expect(resumed.status == 0)
         #expect(read(out + "/byol/metrics.csv") == before)
+    }
+}
+
+@Suite struct ExperimentCommandTests {
+    @Test func compareRunsAnExperimentFileAndFlagsOverrideIt() throws {
+        let out = makeTemporaryFolder("config")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let file = out + "/experiment.json"
+        try Data(#"{"data": "synthetic", "epochs": 5, "train_size": 1024, "batch": 128, "seeds": [0, 1], "methods": ["byol", "triplet"], "triplet": {"skip": [0, 20], "deputies": [9]}, "out": "ignored-because-out-is-given"}"#.utf8)
+            .write(to: URL(fileURLWithPath: file))
+        let result = try WorkbenchBinary.run(["compare", "--config", file, "--epochs", "1", "--out", out + "/runs", "--quiet"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let runs = try FileManager.default.contentsOfDirectory(atPath: out + "/runs").sorted()
+        #expect(runs == ["byol", "byol-seed1", "triplet-skip0-dep9", "triplet-skip0-dep9-seed1", "triplet-skip20-dep9", "triplet-skip20-dep9-seed1"])
+        let metrics = (try? String(contentsOfFile: out + "/runs/triplet-skip20-dep9-seed1/metrics.csv", encoding: .utf8)) ?? ""
+        #expect(metrics.split(separator: "\n").count == 3, "--epochs 1 did not override the file's 5")
+
+        let bad = try WorkbenchBinary.run(["sweep", "--config", out + "/missing.json"])
+        #expect(bad.status == 1 && bad.standardError == "workbench: error: \(out)/missing.json: no such experiment file\n")
     }
 }

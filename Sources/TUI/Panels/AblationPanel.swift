@@ -15,7 +15,7 @@ enum AblationPanel {
         }
         let low = (values.min() ?? 0) - 1, high = (values.max() ?? 1) + 0.2
         let barWidth = max(4, inner.width - 32)
-        grid.put("skip dep  " + Formatting.padded("accuracy, latest epoch", barWidth) + "     %  Pr(ω|A)", x: inner.x, y: inner.y, ink: .dim, limit: inner.width)
+        grid.put("skip dep  " + Formatting.padded(barWidth >= 22 ? "accuracy, latest epoch" : "accuracy", barWidth) + "     %  Pr(ω|A)", x: inner.x, y: inner.y, ink: .dim, limit: inner.width)
         for (row, (run, value)) in measured.enumerated() where row + 1 < inner.height {
             let deputies = run.detail.split(separator: " ").last.map(String.init) ?? ""
             let fraction = value.map { ($0 - low) / max(high - low, 1e-9) } ?? 0

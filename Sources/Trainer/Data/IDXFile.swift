@@ -19,9 +19,12 @@ public struct IDXFile: Sendable {
             let exists = FileManager.default.fileExists(atPath: path)
             throw DataError(path, exists ? "cannot be read (permissions?)" : "no such file")
         }
-        var bytes = [UInt8](data)
-        if Gzip.isCompressed(bytes) { bytes = try Gzip.decompress(bytes, path: path) }
-        return try parse(bytes, path: path, expectedMagic: expectedMagic)
+        return try decode([UInt8](data), path: path, expectedMagic: expectedMagic)
+    }
+
+    /// Validates the bytes of an IDX file, plain or gzipped; `path` only names it in errors.
+    public static func decode(_ bytes: [UInt8], path: String, expectedMagic: UInt32) throws(DataError) -> IDXFile {
+        try parse(Gzip.isCompressed(bytes) ? Gzip.decompress(bytes, path: path) : bytes, path: path, expectedMagic: expectedMagic)
     }
 
     /// Validates decompressed IDX bytes.

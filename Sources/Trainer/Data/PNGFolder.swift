@@ -28,8 +28,15 @@ public enum PNGFolder {
 
     /// Decodes one PNG to grey pixels in [0, 1], resized to `side × side`.
     public static func decode(path: String, side: Int) throws(DataError) -> [Float] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw DataError(path, "cannot be read") }
+        return try decode([UInt8](data), path: path, side: side)
+    }
+
+    /// Decodes the bytes of one PNG; `path` only names it in errors.
+    public static func decode(_ file: [UInt8], path: String, side: Int) throws(DataError) -> [Float] {
         var image = wb_png_image_new()
-        guard png_image_begin_read_from_file(&image, path) != 0 else {
+        let begun = file.withUnsafeBytes { raw in png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count) }
+        guard begun != 0 else {
             let reason = message(of: image)
             png_image_free(&image)
             throw DataError(path, "not a readable PNG (\(reason))")

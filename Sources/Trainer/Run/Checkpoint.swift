@@ -74,7 +74,7 @@ public struct Checkpoint: Sendable {
             throw DataError(path, "checkpoint version \(version) is not supported (this program reads version \(Self.version))")
         }
         let epoch = Int(try reader.read() as UInt32)
-        let step = Int(try reader.read() as UInt64)
+        let step = try reader.count()
         let wall = Double(bitPattern: try reader.read())
         var rng: [UInt64] = []
         for _ in 0..<4 { rng.append(try reader.read()) }
@@ -83,16 +83,23 @@ public struct Checkpoint: Sendable {
         let tensorCount = Int(try reader.read() as UInt32)
         var tensors: [[Float]] = []
         for _ in 0..<tensorCount {
-            let count = Int(try reader.read() as UInt64)
+            let count = try reader.count()
             let raw = try reader.bytes(count.multipliedReportingOverflow(by: 4).overflow ? Int.max : count * 4)
             tensors.append(raw.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) })
         }
-        let integerCount = Int(try reader.read() as UInt64)
+        let integerCount = try reader.count()
         guard integerCount <= (data.count - reader.offset) / 8 else { throw DataError(path, "checkpoint is cut short") }
         var integers: [Int] = []
         for _ in 0..<integerCount { integers.append(Int(Int64(bitPattern: try reader.read()))) }
         return Checkpoint(epoch: epoch, globalStep: step, wallSeconds: wall, rngState: rng, configJSON: config,
                           tensors: tensors, integers: integers)
+    }
+
+    /// `bytes` followed by their checksum: a checkpoint body made valid at its end.
+    public static func sealed(_ bytes: [UInt8]) -> Data {
+        var data = Data(bytes)
+        withUnsafeBytes(of: crc(bytes).littleEndian) { data.append(contentsOf: $0) }
+        return data
     }
 
     static func crc<D: DataProtocol>(_ bytes: D) -> UInt32 {
@@ -119,6 +126,12 @@ struct ByteReader {
 
     mutating func read<T: FixedWidthInteger>() throws(DataError) -> T {
         T(littleEndianBytes: Array(try bytes(MemoryLayout<T>.size)))
+    }
+
+    /// A 64-bit count or step number; values beyond `Int.max` are damage, not data.
+    mutating func count() throws(DataError) -> Int {
+        guard let value = Int(exactly: try read() as UInt64) else { throw DataError(path, "checkpoint holds an impossible count") }
+        return value
     }
 }
 

@@ -27,7 +27,7 @@ public struct Evaluator {
         return out
     }
 
-    /// Fills the accuracy and divergence fields of `metrics`; returns the class-centre distances.
+    /// Fills the accuracy, divergence and collapse fields of `metrics`; returns the class-centre distances.
     @discardableResult
     public func evaluate(_ backbone: Sequential, dimension: Int, into metrics: inout EpochMetrics) -> [Double] {
         let input = Tensor(shape: [0, 0])
@@ -40,6 +40,8 @@ public struct Evaluator {
         let distances = ClusteringDiagnostics.centreDistances(test, labels: data.test.labels, dimension: dimension,
                                                               classCount: data.classCount)
         metrics.classDivergence = ClusteringDiagnostics.classDivergence(distances: distances, classCount: data.classCount)
+        metrics.repStd = RepresentationHealth.normalisedStd(test, rows: data.test.count, dimension: dimension)
+        metrics.effectiveRank = RepresentationHealth.effectiveRank(test, rows: data.test.count, dimension: dimension)
         return distances
     }
 }

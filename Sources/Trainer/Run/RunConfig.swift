@@ -19,15 +19,40 @@ public struct RunConfig: Sendable, Codable, Equatable {
 
     public init(method: MethodKind) { self.method = method }
 
+    /// A config on the reference budget unless told otherwise: nil `epochs` and
+    /// `learningRate` take the reference values for the data, backbone and batch.
+    public init(method: MethodKind, backbone: Backbone, data: String, trainLimit: Int?, epochs: Int?,
+                batch: Int, learningRate: Float?, seed: UInt64) {
+        self.method = method
+        self.backbone = backbone
+        self.data = data
+        self.trainLimit = trainLimit
+        self.epochs = epochs ?? Self.referenceEpochs(data: data, backbone: backbone)
+        self.batch = batch
+        self.learningRate = learningRate ?? Self.referenceLearningRate(batch: batch)
+        self.seed = seed
+    }
+
     /// The reference learning rate for a batch size.
     public static func referenceLearningRate(batch: Int) -> Float { 0.06 * Float(batch) / 256 }
 
-    /// The folder name of the run inside the output folder.
+    public static let maximumEpochs = 100_000
+    public static let maximumBatch = 65_536
+    public static let maximumQueue = 1 << 20
+
+    /// The reference epoch budget: 50 on fmnist, else 20 for mlp and 10 for convnet.
+    public static func referenceEpochs(data: String, backbone: Backbone) -> Int {
+        if data == "fmnist" { return 50 }
+        return backbone == .convnet ? 10 : 20
+    }
+
+    /// The folder name of the run inside the output folder; seeds other than 0 are named.
     public var name: String {
         var name = method.rawValue
         if method == .triplet {
             name += settings.medianNegative ? "-median" : "-skip\(settings.skip)-dep\(settings.deputies)"
         }
+        if seed != 0 { name += "-seed\(seed)" }
         return name
     }
 
@@ -49,7 +74,19 @@ public struct RunConfig: Sendable, Codable, Equatable {
                 found.append("--skip \(settings.skip) + --deputies \(settings.deputies) exceeds the \(negatives) negatives of a batch of \(batch)")
             }
         }
-        if method == .moco && settings.queueSize < 1 { found.append("--queue must be positive, got \(settings.queueSize)") }
+        if method == .moco && !(1...Self.maximumQueue).contains(settings.queueSize) {
+            found.append("--queue must be between 1 and \(Self.maximumQueue), got \(settings.queueSize)")
+        }
+        // Bounds that only a damaged or hand-edited run.json or experiment file reaches.
+        if epochs > Self.maximumEpochs { found.append("epochs \(epochs) is more than \(Self.maximumEpochs)") }
+        if batch > Self.maximumBatch { found.append("batch \(batch) is more than \(Self.maximumBatch)") }
+        let s = settings
+        if !(s.simclrTemperature > 0 && s.simclrTemperature.isFinite && s.mocoTemperature > 0 && s.mocoTemperature.isFinite) {
+            found.append("temperatures must be positive")
+        }
+        if !(s.gamma.isFinite && s.margin.isFinite) { found.append("gamma and margin must be finite") }
+        if !(0...1).contains(s.targetMomentum) { found.append("target momentum must lie in [0, 1]") }
+        if !(weightDecay >= 0 && weightDecay.isFinite) { found.append("weight decay must be finite and ≥ 0") }
         return found
     }
 }

@@ -25,10 +25,15 @@ public struct RunFolder: Sendable {
         guard let data = FileManager.default.contents(atPath: recordPath) else {
             throw RunError("\(recordPath): cannot be read")
         }
+        return try Self.decodeRecord(data, path: recordPath)
+    }
+
+    /// Validates the bytes of a `run.json`; `path` only names it in errors.
+    public static func decodeRecord(_ data: Data, path: String) throws(RunError) -> RunRecord {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         do { return try decoder.decode(RunRecord.self, from: data) } catch {
-            throw RunError("\(recordPath): not a valid run record (\(Self.reason(error)))")
+            throw RunError("\(path): not a valid run record (\(Self.reason(error)))")
         }
     }
 
@@ -53,14 +58,19 @@ public struct RunFolder: Sendable {
 
     public func readMetrics() throws(RunError) -> [EpochMetrics] {
         guard let data = FileManager.default.contents(atPath: metricsPath) else { return [] }
+        return try Self.decodeMetrics(data, path: metricsPath)
+    }
+
+    /// Validates the bytes of a `metrics.csv`; `path` only names it in errors.
+    public static func decodeMetrics(_ data: Data, path: String) throws(RunError) -> [EpochMetrics] {
         let rows = CSV.parse(String(decoding: data, as: UTF8.self))
         guard let header = rows.first, let reader = EpochMetricsReader(header: header) else {
-            throw RunError("\(metricsPath): header lacks run, method or epoch; not a metrics file")
+            throw RunError("\(path): header lacks run, method or epoch; not a metrics file")
         }
         var metrics: [EpochMetrics] = []
         for (index, row) in rows.dropFirst().enumerated() {
             guard let parsed = reader.read(row) else {
-                throw RunError("\(metricsPath): row \(index + 2) is malformed")
+                throw RunError("\(path): row \(index + 2) is malformed")
             }
             metrics.append(parsed)
         }
@@ -81,20 +91,21 @@ public struct RunFolder: Sendable {
     public func readRunMetrics() throws(RunError) -> RunMetrics {
         let record = try readRecord()
         let rows = try readMetrics()
-        var distances: [Double]?, names: [String] = []
-        if let data = FileManager.default.contents(atPath: centresPath) {
-            let table = CSV.parse(String(decoding: data, as: UTF8.self))
-            if let header = table.first, table.count == header.count + 1 {
-                let values = table.dropFirst().flatMap { $0.compactMap(Double.init) }
-                if values.count == header.count * header.count {
-                    distances = values
-                    names = header
-                }
-            }
-        }
+        let centres = FileManager.default.contents(atPath: centresPath).flatMap(Self.decodeCentreDistances)
+        let distances = centres?.distances, names = centres?.classNames ?? []
         return RunMetrics(run: record.name, method: record.config.method.rawValue,
                           skip: record.config.method == .triplet && !record.config.settings.medianNegative ? record.config.settings.skip : nil,
                           seed: record.config.seed, rows: rows, centreDistances: distances, classNames: names)
+    }
+
+    /// The class names and C × C distances of a `class-distances.csv`; nil when malformed
+    /// (the heat map is then left out, the rest of the run still loads).
+    public static func decodeCentreDistances(_ data: Data) -> (classNames: [String], distances: [Double])? {
+        let table = CSV.parse(String(decoding: data, as: UTF8.self))
+        guard let header = table.first, !header.isEmpty, table.count == header.count + 1 else { return nil }
+        let values = table.dropFirst().flatMap { $0.compactMap(Double.init) }
+        guard values.count == header.count * header.count, values.allSatisfy(\.isFinite) else { return nil }
+        return (header, values)
     }
 
     public func write(_ checkpoint: Checkpoint) throws(RunError) {

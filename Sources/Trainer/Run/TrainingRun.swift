@@ -49,6 +49,7 @@ public final class TrainingRun {
         record = RunRecord(name: config.name, config: config, dataSet: data.name, dataChecksum: data.checksum,
                            trainImages: data.train.count, testImages: data.test.count)
         if folder.exists {
+            AtomicFile.removeLeftovers(in: folder.path)
             let existing = try folder.readRecord()
             guard existing.config == config else {
                 throw RunError("\(folder.recordPath): holds a run with a different config; choose another --out or remove the folder")
