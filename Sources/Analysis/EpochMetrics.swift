@@ -17,9 +17,14 @@ public struct EpochMetrics: Sendable, Equatable {
     /// True on the row of an epoch whose loss stopped being finite; that epoch was not
     /// evaluated, and the run ended there.
     public var diverged = false
-    /// Collapse alarms on the test representations (see `RepresentationHealth`).
+    /// Collapse alarms on the test representations (see `RepresentationHealth`), and the
+    /// same on the projector's output (the embedding the loss sees, where collapse shows first).
     public var repStd: Double?
     public var effectiveRank: Double?
+    public var embeddingStd: Double?
+    public var embeddingRank: Double?
+    /// The representations collapsed (see `RepresentationHealth.isCollapsed`).
+    public var collapsed = false
 
     public init(epoch: Int) { self.epoch = epoch }
 
@@ -27,7 +32,7 @@ public struct EpochMetrics: Sendable, Equatable {
     /// find cells by name, so files written before a column existed still load.
     public static let columns = ["run", "method", "epoch", "loss", "knn_top1", "linear_top1", "class_divergence",
                                  "pr_omega_analytic", "pr_omega_measured", "images_per_s", "wall_s", "status",
-                                 "rep_std", "effective_rank"]
+                                 "rep_std", "effective_rank", "alarm", "embedding_std", "embedding_rank"]
     /// The columns that depend on the machine's speed, not on the computation.
     public static let timingColumns: Set<String> = ["images_per_s", "wall_s"]
 
@@ -42,7 +47,8 @@ public struct EpochMetrics: Sendable, Equatable {
         }
         return ["\(epoch)", format(loss, 6), format(knnTop1, 2), format(linearTop1, 2), format(classDivergence, 4),
                 format(prOmegaAnalytic, 6), format(prOmegaMeasured, 6), format(imagesPerSecond, 1), format(wallSeconds, 2),
-                diverged ? "diverged" : "ok", format(repStd, 5), format(effectiveRank, 2)]
+                diverged ? "diverged" : "ok", format(repStd, 5), format(effectiveRank, 2),
+                collapsed ? "collapse" : "", format(embeddingStd, 5), format(embeddingRank, 2)]
     }
 
     /// The whole `metrics.csv` text of one run: the header and a row per epoch.
@@ -91,6 +97,13 @@ public struct EpochMetricsReader: Sendable {
         metrics.wallSeconds = value("wall_s")
         metrics.repStd = value("rep_std")
         metrics.effectiveRank = value("effective_rank")
+        metrics.embeddingStd = value("embedding_std")
+        metrics.embeddingRank = value("embedding_rank")
+        switch cell("alarm", row) {
+        case nil, "": break
+        case "collapse": metrics.collapsed = true
+        default: malformed = true
+        }
         switch cell("status", row) {
         case nil, "", "ok": break
         case "diverged": metrics.diverged = true

@@ -20,6 +20,12 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Truncated triplet negative: truncated (skip/deputies) or median.") var negative: NegativeChoice = .truncated
     @Option(help: "Temperature of simclr (default 0.5) or moco (default 0.2).") var temperature: Float?
     @Option(help: "MoCo queue length.") var queue = 4096
+    @Option(name: .customLong("target-momentum"), help: "byol, triplet, moco: base momentum of the target / key network.")
+    var targetMomentum: Float = 0.99
+    @Flag(name: .customLong("fixed-momentum"), help: "byol, triplet: keep the target momentum at its base instead of raising it to 1.")
+    var fixedMomentum = false
+    @Flag(name: .customLong("no-predictor"), help: "byol, triplet: train without the predictor (with --target-momentum 0 --fixed-momentum: collapse).")
+    var noPredictor = false
 
     enum NegativeChoice: String, ExpressibleByArgument, CaseIterable { case truncated, median }
 
@@ -40,6 +46,9 @@ struct TrainingOptions: ParsableArguments {
         c.settings.margin = margin
         c.settings.medianNegative = negative == .median
         c.settings.queueSize = queue
+        c.settings.targetMomentum = targetMomentum
+        c.settings.fixedMomentum = fixedMomentum
+        c.settings.predictor = !noPredictor
         if let temperature {
             if method == .simclr { c.settings.simclrTemperature = temperature }
             if method == .moco { c.settings.mocoTemperature = temperature }

@@ -139,3 +139,29 @@ func sampleSnapshot() -> SessionSnapshot {
         #expect(!next.showHelp)
     }
 }
+
+@Suite struct CollapseAlarmTests {
+    @Test func collapsedRunIsFlaggedOnTheRunsAndDiagnosticsPanels() {
+        var snapshot = sampleSnapshot()
+        var last = EpochMetrics(epoch: 1)
+        last.knnTop1 = 66
+        last.embeddingStd = 0.0056
+        last.embeddingRank = 12.4
+        last.collapsed = true
+        snapshot.runs.append(RunSnapshot(name: "byol", method: .byol, detail: "momentum 0", skip: nil, status: .running,
+                                         paused: false, epochsDone: 1, totalEpochs: 10, step: 2, stepsPerEpoch: 10,
+                                         lastLoss: 0.01, imagesPerSecond: 4000, etaSeconds: 60,
+                                         metrics: [EpochMetrics(epoch: 0), last], message: nil))
+        let grid = Screen.render(snapshot, state: UIState(), width: 130, height: 40)
+        let text = grid.text
+        #expect(text.contains("collapsed"), "runs panel")
+        #expect(text.contains("collapse: embedding std 0.006, rank 12.4"), "diagnostics panel")
+        // The flag is drawn in the alarm colour.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if let y = lines.firstIndex(where: { $0.contains("collapsed") }), let x = lines[y].range(of: "collapsed").map({ lines[y].distance(from: lines[y].startIndex, to: $0.lowerBound) }) {
+            #expect(grid[x, y].ink == .bad)
+        } else {
+            Issue.record("no collapsed cell")
+        }
+    }
+}

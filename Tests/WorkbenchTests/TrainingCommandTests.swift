@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Testing
 import TestSupport
@@ -70,7 +71,7 @@ import TestSupport
         try python.run()
         python.waitUntilExit()
         let lines = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
-        #expect(lines.first == "run,method,epoch,loss,knn_top1,linear_top1,class_divergence,pr_omega_analytic,pr_omega_measured,images_per_s,wall_s,status,rep_std,effective_rank")
+        #expect(lines.first == "run,method,epoch,loss,knn_top1,linear_top1,class_divergence,pr_omega_analytic,pr_omega_measured,images_per_s,wall_s,status,rep_std,effective_rank,alarm,embedding_std,embedding_rank")
         #expect(lines.last == "2 0 True True True")
     }
 
@@ -154,5 +155,30 @@ import TestSupport
 
         let bad = try WorkbenchBinary.run(["sweep", "--config", out + "/missing.json"])
         #expect(bad.status == 1 && bad.standardError == "workbench: error: \(out)/missing.json: no such experiment file\n")
+    }
+}
+
+@Suite struct CollapseTests {
+    @Test func byolWithoutPredictorAndMomentumPinnedAtZeroCollapsesAndIsFlagged() throws {
+        let out = makeTemporaryFolder("collapse")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let common = ["--data", "synthetic", "--train-size", "2048", "--batch", "128", "--epochs", "2", "--quiet"]
+        let collapsing = try WorkbenchBinary.run(["train", "--method", "byol", "--no-predictor", "--target-momentum", "0",
+                                                  "--fixed-momentum", "--lr", "2", "--out", out + "/collapse"] + common)
+        let healthy = try WorkbenchBinary.run(["train", "--method", "byol", "--out", out + "/healthy"] + common)
+        #expect(collapsing.status == 0 && healthy.status == 0, "\(collapsing.standardError) \(healthy.standardError)")
+        func rows(_ run: String) -> [[String: String]] {
+            let text = (try? String(contentsOfFile: out + "/\(run)/byol/metrics.csv", encoding: .utf8)) ?? ""
+            let table = CSV.parse(text)
+            guard let header = table.first else { return [] }
+            return table.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) }
+        }
+        let collapsed = rows("collapse"), fine = rows("healthy")
+        #expect(collapsed.count == 3 && fine.count == 3)
+        #expect(collapsed.dropFirst().allSatisfy { $0["alarm"] == "collapse" }, "\(collapsed)")
+        #expect(fine.allSatisfy { $0["alarm"] == "" }, "\(fine)")
+        let rank = collapsed.last.flatMap { $0["embedding_rank"] }.flatMap(Double.init) ?? .infinity
+        #expect(rank < 4, "embedding rank \(rank)")
+        #expect(collapsed.first?["alarm"] == "", "epoch 0 (random initialisation) is not collapsed")
     }
 }

@@ -38,7 +38,8 @@ enum DiagnosticsPanel {
     }
 
     /// Words for the runs at the bad end: the smallest class divergence of the
-    /// self-supervised runs (under-clustering) and the largest measured Pr(ω|A) (over-clustering).
+    /// self-supervised runs (under-clustering), the largest measured Pr(ω|A) (over-clustering),
+    /// and any run whose representations collapsed.
     static func verdicts(_ runs: [RunSnapshot]) -> [String: String] {
         var result: [String: String] = [:]
         let selfSupervised = runs.filter { $0.method.isSelfSupervised }
@@ -56,6 +57,14 @@ enum DiagnosticsPanel {
         if spread(shares.map(\.1)), let worst = shares.max(by: { $0.1 < $1.1 }) {
             let text = "over-clustering: pushes own class away most"
             result[worst.0] = result[worst.0].map { $0 + "; " + text } ?? text
+        }
+        for run in runs {
+            guard let last = run.metrics.last, last.collapsed else { continue }
+            let figures = last.embeddingStd.map { std in
+                "embedding std " + Formatting.number(std, "%.3f") + ", rank " + Formatting.number(last.embeddingRank, "%.1f")
+            } ?? "std " + Formatting.number(last.repStd, "%.3f") + ", rank " + Formatting.number(last.effectiveRank, "%.1f")
+            let text = "collapse: " + figures
+            result[run.name] = result[run.name].map { text + "; " + $0 } ?? text
         }
         return result
     }

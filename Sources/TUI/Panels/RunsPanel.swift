@@ -37,7 +37,9 @@ enum RunsPanel {
             }
             column(run.name, nameWidth, .method(run.method.rawValue))
             if showSettings { column(run.detail, detailWidth) }
-            column(run.status.rawValue, 9, statusInk)
+            // A collapsed run keeps training, but its status says so in red.
+            let collapsed = run.metrics.last?.collapsed == true && run.status != .diverged && run.status != .failed
+            column(collapsed ? "collapsed" : run.status.rawValue, 9, collapsed ? .bad : statusInk)
             column("\(max(run.epochsDone, 0))/\(run.totalEpochs)", 7)
             column(Formatting.bar(run.progress, width: barWidth, ascii: grid.asciiOnly), barWidth, .accent)
             column(Formatting.rightAligned(Formatting.number(run.lastLoss, run.lastLoss.map { abs($0) >= 100 } == true ? "%.2f" : "%.4f"), 9), 9)

@@ -12,6 +12,7 @@ public final class BootstrapMethod: TrainingMethod {
     private let online: Sequential
     private let target: Sequential
     private let baseMomentum: Float
+    private let fixedMomentum: Bool
     private let normalise = L2Normalize()
     private let regression = NegativeCosineLoss()
     private let triplet: TruncatedTripletLoss
@@ -28,9 +29,11 @@ public final class BootstrapMethod: TrainingMethod {
         online = Sequential([encoder, predictor])
         target = MovingAverage.makeTarget(of: encoder)
         baseMomentum = settings.targetMomentum
+        fixedMomentum = settings.fixedMomentum
         triplet = TruncatedTripletLoss(selection: settings.negativeSelection, gamma: settings.gamma, margin: settings.margin)
     }
 
+    public var projector: Sequential? { encoder.layers.last as? Sequential }
     public var optimisedParameters: [Parameter] { online.parameters }
     public var stateTensors: [Tensor] {
         online.parameters.map(\.value) + online.buffers + target.parameters.map(\.value) + target.buffers
@@ -58,9 +61,10 @@ public final class BootstrapMethod: TrainingMethod {
         return StepOutcome(loss: value, falseNegativeShare: triplet.falseNegativeRate)
     }
 
-    /// τ = 1 − (1 − τ_base)·(cos(π·progress) + 1)/2, then target ← τ·target + (1 − τ)·online.
+    /// τ = 1 − (1 − τ_base)·(cos(π·progress) + 1)/2 (or τ_base when fixed), then
+    /// target ← τ·target + (1 − τ)·online.
     public func afterUpdate(progress: Double) {
-        let momentum = 1 - (1 - Double(baseMomentum)) * (cos(Double.pi * progress) + 1) / 2
+        let momentum = fixedMomentum ? Double(baseMomentum) : 1 - (1 - Double(baseMomentum)) * (cos(Double.pi * progress) + 1) / 2
         MovingAverage.update(target: target, from: encoder, momentum: Float(momentum))
     }
 }

@@ -24,8 +24,30 @@ public struct MethodSettings: Sendable, Codable, Equatable {
     public var margin: Float = 100
     /// Truncated triplet: use the median negative instead of skip/deputies.
     public var medianNegative = false
+    /// byol and triplet: whether the online branch has its predictor (the reference does).
+    public var predictor = true
+    /// byol and triplet: keep the target momentum at its base value instead of raising it
+    /// to 1. With base 0 and no predictor this is the textbook recipe for collapse.
+    public var fixedMomentum = false
 
     public init() {}
+
+    /// Reads settings written by any version: keys added later take their defaults.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = MethodSettings()
+        simclrTemperature = try c.decodeIfPresent(Float.self, forKey: .simclrTemperature) ?? d.simclrTemperature
+        mocoTemperature = try c.decodeIfPresent(Float.self, forKey: .mocoTemperature) ?? d.mocoTemperature
+        queueSize = try c.decodeIfPresent(Int.self, forKey: .queueSize) ?? d.queueSize
+        targetMomentum = try c.decodeIfPresent(Float.self, forKey: .targetMomentum) ?? d.targetMomentum
+        skip = try c.decodeIfPresent(Int.self, forKey: .skip) ?? d.skip
+        deputies = try c.decodeIfPresent(Int.self, forKey: .deputies) ?? d.deputies
+        gamma = try c.decodeIfPresent(Float.self, forKey: .gamma) ?? d.gamma
+        margin = try c.decodeIfPresent(Float.self, forKey: .margin) ?? d.margin
+        medianNegative = try c.decodeIfPresent(Bool.self, forKey: .medianNegative) ?? d.medianNegative
+        predictor = try c.decodeIfPresent(Bool.self, forKey: .predictor) ?? d.predictor
+        fixedMomentum = try c.decodeIfPresent(Bool.self, forKey: .fixedMomentum) ?? d.fixedMomentum
+    }
 
     /// How the triplet loss picks its negatives.
     public var negativeSelection: NegativeSelection {

@@ -33,6 +33,7 @@ public final class MoCoMethod: TrainingMethod {
         queueLabels = [Int](repeating: -1, count: size)
     }
 
+    public var projector: Sequential? { encoder.layers.last as? Sequential }
     public var optimisedParameters: [Parameter] { encoder.parameters }
     public var stateTensors: [Tensor] {
         encoder.parameters.map(\.value) + encoder.buffers + keyEncoder.parameters.map(\.value) + keyEncoder.buffers + [queue]

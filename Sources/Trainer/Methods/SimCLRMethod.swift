@@ -14,6 +14,7 @@ public final class SimCLRMethod: TrainingMethod {
         loss = NTXentLoss(temperature: temperature)
     }
 
+    public var projector: Sequential? { encoder.layers.last as? Sequential }
     public var optimisedParameters: [Parameter] { encoder.parameters }
     public var stateTensors: [Tensor] { encoder.parameters.map(\.value) + encoder.buffers }
 

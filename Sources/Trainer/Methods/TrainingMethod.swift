@@ -6,6 +6,9 @@ public protocol TrainingMethod: AnyObject {
     var kind: MethodKind { get }
     /// The network whose output is the representation that is evaluated.
     var backbone: Sequential { get }
+    /// The head between the representation and the loss (the projector), if any: its
+    /// output is where a self-supervised loss collapses first.
+    var projector: Sequential? { get }
     /// Parameters the optimiser updates.
     var optimisedParameters: [Parameter] { get }
     /// Every tensor a checkpoint must hold to resume exactly (online and target weights,
@@ -25,6 +28,7 @@ public protocol TrainingMethod: AnyObject {
 }
 
 extension TrainingMethod {
+    public var projector: Sequential? { nil }
     public var stateIntegers: [Int] {
         get { [] }
         set {}
@@ -49,7 +53,7 @@ public enum MethodFactory {
                               settings: settings, rng: &rng)
         case .byol, .triplet:
             let projector = Architectures.projector(inputs: size, rng: &rng)
-            let predictor = Architectures.predictor(rng: &rng)
+            let predictor = settings.predictor ? Architectures.predictor(rng: &rng) : Sequential([])
             return BootstrapMethod(kind: kind, backbone: backbone, projector: projector, predictor: predictor,
                                    settings: settings)
         }

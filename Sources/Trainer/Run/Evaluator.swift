@@ -29,7 +29,8 @@ public struct Evaluator {
 
     /// Fills the accuracy, divergence and collapse fields of `metrics`; returns the class-centre distances.
     @discardableResult
-    public func evaluate(_ backbone: Sequential, dimension: Int, into metrics: inout EpochMetrics) -> [Double] {
+    public func evaluate(_ backbone: Sequential, projector: Sequential? = nil, dimension: Int,
+                         into metrics: inout EpochMetrics) -> [Double] {
         let input = Tensor(shape: [0, 0])
         let train = representations(of: backbone, set: data.train, input: input)
         let test = representations(of: backbone, set: data.test, input: input)
@@ -42,11 +43,36 @@ public struct Evaluator {
         metrics.classDivergence = ClusteringDiagnostics.classDivergence(distances: distances, classCount: data.classCount)
         metrics.repStd = RepresentationHealth.normalisedStd(test, rows: data.test.count, dimension: dimension)
         metrics.effectiveRank = RepresentationHealth.effectiveRank(test, rows: data.test.count, dimension: dimension)
+        metrics.collapsed = RepresentationHealth.isCollapsed(std: metrics.repStd, effectiveRank: metrics.effectiveRank, dimension: dimension)
+        if let projector {
+            let embedding = embeddings(of: test, rows: data.test.count, dimension: dimension, through: projector)
+            let size = embedding.count / max(data.test.count, 1)
+            metrics.embeddingStd = RepresentationHealth.normalisedStd(embedding, rows: data.test.count, dimension: size)
+            metrics.embeddingRank = RepresentationHealth.effectiveRank(embedding, rows: data.test.count, dimension: size)
+            metrics.collapsed = metrics.collapsed
+                || RepresentationHealth.isCollapsed(std: metrics.embeddingStd, effectiveRank: metrics.embeddingRank, dimension: size)
+        }
         return distances
     }
 }
 
 extension Evaluator {
+    /// `head` applied (in evaluation mode) to representations, a chunk of rows at a time.
+    func embeddings(of representations: [Float], rows: Int, dimension: Int, through head: Sequential) -> [Float] {
+        var out: [Float] = []
+        let input = Tensor(shape: [0, 0])
+        for start in stride(from: 0, to: rows, by: chunk) {
+            let count = min(chunk, rows - start)
+            input.resize([count, dimension])
+            representations.withUnsafeBufferPointer { source in
+                if let base = source.baseAddress { input.data.update(from: base + start * dimension, count: count * dimension) }
+            }
+            let y = head.forward(input, training: false)
+            out.append(contentsOf: UnsafeBufferPointer(start: y.data, count: y.count))
+        }
+        return out
+    }
+
     /// kNN accuracy of the normalised pixels themselves: the baseline every method must beat.
     public func pixelKNNAccuracy() -> Double {
         let input = Tensor(shape: [0, 0])

@@ -147,7 +147,7 @@ public final class TrainingRun {
             wallSeconds += p.trainSeconds
         }
         progress = nil
-        let distances = evaluator.evaluate(method.backbone, dimension: config.backbone.representationSize, into: &row)
+        let distances = evaluator.evaluate(method.backbone, projector: method.projector, dimension: config.backbone.representationSize, into: &row)
         wallSeconds += Date().timeIntervalSince(started)
         row.wallSeconds = wallSeconds
         metrics.append(row)
