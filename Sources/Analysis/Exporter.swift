@@ -24,8 +24,9 @@ public struct Exporter {
         if runs.contains(where: { $0.rows.contains { $0.linearTop1 != nil } }) {
             result.insert(("accuracy-linear", Figures.accuracy(runs, measure: .linear, dataName: dataName)), at: 1)
         }
-        if let ablation = Figures.ablation(runs, measure: .knn), runs.filter({ $0.method == "triplet" }).count > 1 {
+        if let ablation = Figures.ablation(runs, measure: .knn), Set(runs.compactMap { $0.method == "triplet" ? $0.skip : nil }).count > 1 {
             result.append(("ablation-skip", ablation))
+            if let falseNegatives = Figures.ablationFalseNegatives(runs) { result.append(("ablation-pr-omega", falseNegatives)) }
         }
         for run in runs { if let heat = Figures.centreHeatMap(run) { result.append(("centres-\(run.run)", heat)) } }
         return result

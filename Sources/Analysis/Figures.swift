@@ -23,19 +23,73 @@ public enum Figures {
         return result
     }
 
+    /// The runs by seed group, in the order their first member appears.
+    public static func seedGroups(_ runs: [RunMetrics]) -> [(name: String, runs: [RunMetrics])] {
+        var order: [String] = [], members: [String: [RunMetrics]] = [:]
+        for run in runs {
+            if members[run.group] == nil { order.append(run.group) }
+            members[run.group, default: []].append(run)
+        }
+        return order.map { ($0, members[$0] ?? []) }
+    }
+
+    /// One series per seed group: a single run as it is; several seeds as the mean at
+    /// each epoch with the min–max band over the seeds.
     static func series(_ runs: [RunMetrics], value: (EpochMetrics) -> Double?) -> [Series] {
-        let colours = colours(runs)
-        return runs.compactMap { run in
-            let points = run.rows.compactMap { row in value(row).map { (x: Double(row.epoch), y: $0) } }
-            guard !points.isEmpty else { return nil }
-            return Series(name: run.run, points: points, colour: colours[run.run] ?? .black, dashed: run.method == "supervised")
+        let groups = seedGroups(runs)
+        let colours = colours(groups.compactMap(\.runs.first))
+        return groups.compactMap { group in
+            guard let first = group.runs.first else { return nil }
+            var byEpoch: [Int: [Double]] = [:]
+            for run in group.runs {
+                for row in run.rows { if let v = value(row), v.isFinite { byEpoch[row.epoch, default: []].append(v) } }
+            }
+            let epochs = byEpoch.keys.sorted()
+            guard !epochs.isEmpty else { return nil }
+            let colour = colours[first.run] ?? .black, dashed = first.method == "supervised"
+            guard group.runs.count > 1 else {
+                return Series(name: first.run, points: epochs.map { (Double($0), byEpoch[$0]?.first ?? 0) }, colour: colour, dashed: dashed)
+            }
+            let points = epochs.map { e -> (x: Double, y: Double) in
+                let values = byEpoch[e] ?? []
+                return (Double(e), values.reduce(0, +) / Double(max(values.count, 1)))
+            }
+            let band = epochs.map { e -> (low: Double, high: Double) in ((byEpoch[e] ?? []).min() ?? 0, (byEpoch[e] ?? []).max() ?? 0) }
+            return Series(name: "\(group.name) (mean, min–max of \(group.runs.count) seeds)", points: points, colour: colour,
+                          dashed: dashed, band: band)
         }
     }
 
-    /// Accuracy against epoch for every run: the paper's Figure 1; supervised dashed.
+    /// Accuracy against epoch for every run: the paper's Figure 1; supervised dashed, and
+    /// the reference lines (raw pixels, random initialisation, supervised goal) dashed in grey.
     public static func accuracy(_ runs: [RunMetrics], measure: AccuracyMeasure, dataName: String) -> Figure {
-        Figure(title: "Learning curves on \(dataName) (\(measure == .knn ? "kNN" : "linear probe"))",
-               xLabel: "epoch", yLabel: measure.label, content: .lines(series(runs, value: measure.value)))
+        let curves = series(runs, value: measure.value)
+        return Figure(title: "Learning curves on \(dataName) (\(measure == .knn ? "kNN" : "linear probe"))",
+                      xLabel: "epoch", yLabel: measure.label, content: .lines(curves + referenceSeries(runs, measure: measure)))
+    }
+
+    /// The reference values of a comparison, by name: raw pixels and random initialisation
+    /// (from the first run that saved them), and the supervised goal (the supervised runs'
+    /// mean final accuracy).
+    public static func referenceValues(_ runs: [RunMetrics], measure: AccuracyMeasure) -> [(name: String, value: Double)] {
+        var result: [(String, Double)] = []
+        let saved = runs.compactMap(\.references)
+        if let pixels = saved.lazy.compactMap({ $0.pixels(measure) }).first { result.append(("raw pixels", pixels)) }
+        if let initial = saved.lazy.compactMap({ $0.randomInit(measure) }).first { result.append(("random init", initial)) }
+        let goals = runs.filter { $0.method == "supervised" }.compactMap { $0.last.flatMap(measure.value) }
+        if !goals.isEmpty { result.append(("supervised goal", goals.reduce(0, +) / Double(goals.count))) }
+        return result
+    }
+
+    static func referenceSeries(_ runs: [RunMetrics], measure: AccuracyMeasure) -> [Series] {
+        let epochs = runs.flatMap { $0.rows.map(\.epoch) }
+        guard let first = epochs.min(), let last = epochs.max(), last > first else { return [] }
+        let shades: [String: Colour] = ["raw pixels": Colour(0.45, 0.45, 0.45), "random init": Colour(0.7, 0.7, 0.7),
+                                        "supervised goal": .black]
+        return referenceValues(runs, measure: measure).map { name, value in
+            Series(name: "\(name) (\(String(format: "%.1f", value)))", points: [(Double(first), value), (Double(last), value)],
+                   colour: shades[name] ?? .grey, dashed: true)
+        }
     }
 
     /// Class divergence against epoch (under-clustering: larger is better).
@@ -47,38 +101,63 @@ public enum Figures {
     /// Measured Pr(ω|A) against epoch, with each run's analytic value as a dashed line.
     public static func falseNegatives(_ runs: [RunMetrics]) -> Figure {
         let measured = series(runs.filter { $0.method != "supervised" }, value: \.prOmegaMeasured)
-        let colours = colours(runs)
-        let analytic = runs.compactMap { run -> Series? in
+        let colours = colours(seedGroups(runs).compactMap(\.runs.first))
+        let analytic = seedGroups(runs).compactMap { group -> Series? in
+            guard let run = group.runs.first else { return nil }
             let points = run.rows.filter { $0.epoch > 0 }.compactMap { row in row.prOmegaAnalytic.map { (x: Double(row.epoch), y: $0) } }
             guard !points.isEmpty else { return nil }
-            return Series(name: run.run + " (analytic)", points: points, colour: (colours[run.run] ?? .black).lightened(0.3), dashed: true)
+            return Series(name: group.name + " (analytic)", points: points, colour: (colours[run.run] ?? .black).lightened(0.3), dashed: true)
         }
         return Figure(title: "Pr(ω|A): negatives of the anchor's own class (over-clustering; smaller is better)",
                       xLabel: "epoch", yLabel: "Pr(ω|A)", content: .lines(measured + analytic), yRange: 0...1)
     }
 
-    /// Final accuracy against the truncation threshold for the triplet runs, mean ± std over seeds.
+    /// Final accuracy against the truncation threshold for the triplet runs, one series per
+    /// number of deputies, mean ± sample std over seeds as error bars.
     public static func ablation(_ runs: [RunMetrics], measure: AccuracyMeasure) -> Figure? {
-        let triplets = runs.filter { $0.method == "triplet" && $0.skip != nil }
-        guard !triplets.isEmpty else { return nil }
-        let grouped = Dictionary(grouping: triplets) { $0.skip ?? 0 }
-        var points: [(x: Double, y: Double)] = [], errors: [Double] = []
-        var measured: [(x: Double, y: Double)] = []
-        for skip in grouped.keys.sorted() {
-            let finals = grouped[skip, default: []].compactMap { $0.last.flatMap(measure.value) }
-            guard !finals.isEmpty else { continue }
-            let mean = finals.reduce(0, +) / Double(finals.count)
-            let std = finals.count > 1
-                ? (finals.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(finals.count - 1)).squareRoot() : 0
-            points.append((Double(skip), mean))
-            errors.append(std)
-            let pr = grouped[skip, default: []].compactMap { $0.last?.prOmegaMeasured }
-            if !pr.isEmpty { measured.append((Double(skip), pr.reduce(0, +) / Double(pr.count))) }
-        }
-        let series = [Series(name: "final \(measure == .knn ? "kNN" : "linear") accuracy", points: points,
-                             colour: Colour.forMethod("triplet"), errors: errors)]
+        let series = ablationSeries(runs) { $0.last.flatMap(measure.value) }
+        guard !series.isEmpty else { return nil }
         return Figure(title: "Truncation ablation: final accuracy against skip", xLabel: "skip (ranked negatives dropped)",
                       yLabel: measure.label, content: .lines(series), markers: true)
+    }
+
+    /// Measured Pr(ω|A) (the last epoch's) against the truncation threshold, beside the
+    /// analytic P[Binomial(M, 1/C) ≥ skip+1] of each skip.
+    public static func ablationFalseNegatives(_ runs: [RunMetrics]) -> Figure? {
+        var series = ablationSeries(runs) { $0.last?.prOmegaMeasured }
+        guard !series.isEmpty else { return nil }
+        let analytic = Dictionary(grouping: runs.filter { $0.method == "triplet" && $0.skip != nil }) { $0.skip ?? 0 }
+            .compactMap { skip, group in group.first?.last?.prOmegaAnalytic.map { (x: Double(skip), y: $0) } }
+            .sorted { $0.x < $1.x }
+        if !analytic.isEmpty {
+            series.append(Series(name: "analytic P[Bin(M, 1/C) ≥ skip+1]", points: analytic, colour: .grey, dashed: true))
+        }
+        return Figure(title: "Truncation ablation: Pr(ω|A) against skip", xLabel: "skip (ranked negatives dropped)",
+                      yLabel: "Pr(ω|A) measured (last epoch)", content: .lines(series), yRange: 0...1, markers: true)
+    }
+
+    static func ablationSeries(_ runs: [RunMetrics], value: (RunMetrics) -> Double?) -> [Series] {
+        let triplets = runs.filter { $0.method == "triplet" && $0.skip != nil }
+        let byDeputies = Dictionary(grouping: triplets) { $0.deputies ?? 0 }
+        let colours = [Colour.forMethod("triplet"), Colour.palette[4], Colour.palette[5], Colour.palette[0]]
+        return byDeputies.keys.sorted(by: >).enumerated().compactMap { index, deputies in
+            let bySkip = Dictionary(grouping: byDeputies[deputies] ?? []) { $0.skip ?? 0 }
+            var points: [(x: Double, y: Double)] = [], errors: [Double] = []
+            for skip in bySkip.keys.sorted() {
+                let values = (bySkip[skip] ?? []).compactMap(value).filter(\.isFinite)
+                guard !values.isEmpty else { continue }
+                let mean = values.reduce(0, +) / Double(values.count)
+                let std = values.count > 1
+                    ? (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)).squareRoot() : 0
+                points.append((Double(skip), mean))
+                errors.append(std)
+            }
+            guard !points.isEmpty else { return nil }
+            let seeds = (bySkip.values.map(\.count).max() ?? 1)
+            let name = (deputies > 0 ? "\(deputies) deput\(deputies == 1 ? "y" : "ies")" : "triplet")
+                + (seeds > 1 ? " (mean ± std of \(seeds) seeds)" : "")
+            return Series(name: name, points: points, colour: colours[index % colours.count], errors: errors)
+        }
     }
 
     /// Distances between class centres of a run's final representations.

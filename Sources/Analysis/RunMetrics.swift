@@ -4,21 +4,37 @@ public struct RunMetrics: Sendable {
     public var method: String
     /// The truncation threshold of a triplet run (nil for other methods).
     public var skip: Int?
+    /// The number of deputies of a triplet run (nil for other methods).
+    public var deputies: Int?
     public var seed: UInt64
     public var rows: [EpochMetrics]
     /// Distances between class centres at the last epoch (C × C, within-class spread 1), if saved.
     public var centreDistances: [Double]?
     public var classNames: [String]
+    /// The run's reference lines (raw pixels, random initialisation), if saved.
+    public var references: References?
 
-    public init(run: String, method: String, skip: Int? = nil, seed: UInt64 = 0, rows: [EpochMetrics],
+    public init(run: String, method: String, skip: Int? = nil, deputies: Int? = nil, seed: UInt64 = 0, rows: [EpochMetrics],
                 centreDistances: [Double]? = nil, classNames: [String] = []) {
         self.run = run
         self.method = method
         self.skip = skip
+        self.deputies = deputies
         self.seed = seed
         self.rows = rows
         self.centreDistances = centreDistances
         self.classNames = classNames
+    }
+
+    /// The run's name without its seed (`byol-seed2` → `byol`): runs that differ only in
+    /// their seed share a group, drawn as one mean curve with a band.
+    public var group: String { Self.groupName(of: run) }
+
+    /// A run name without its `-seedN` suffix.
+    public static func groupName(of run: String) -> String {
+        guard let range = run.range(of: "-seed", options: .backwards),
+              !run[range.upperBound...].isEmpty, run[range.upperBound...].allSatisfy(\.isNumber) else { return run }
+        return String(run[..<range.lowerBound])
     }
 
     /// The run's last evaluated row (a diverged epoch has no evaluation).

@@ -4,7 +4,21 @@ import Foundation
 public enum Tables {
     /// One row per run × epoch with the columns of `metrics.csv`.
     public static func tidyCSV(_ runs: [RunMetrics]) -> String {
-        runs.reduce(into: EpochMetrics.csvHeader) { text, run in text += EpochMetrics.csv(run.rows, run: run.run, method: run.method) }
+        var text = runs.reduce(into: EpochMetrics.csvHeader) { text, run in
+            text += EpochMetrics.csv(run.rows, run: run.run, method: run.method)
+        }
+        // The reference lines as rows of method "reference", with no epoch: each holds the
+        // kNN and linear accuracy it stands for.
+        let knn = Figures.referenceValues(runs, measure: .knn), linear = Figures.referenceValues(runs, measure: .linear)
+        for (name, value) in knn {
+            var cells = [String](repeating: "", count: EpochMetrics.columns.count)
+            cells[0] = CSV.quote(name)
+            cells[1] = "reference"
+            if let i = EpochMetrics.columns.firstIndex(of: "knn_top1") { cells[i] = cell(value) }
+            if let i = EpochMetrics.columns.firstIndex(of: "linear_top1") { cells[i] = cell(linear.first { $0.name == name }?.value) }
+            text += cells.joined(separator: ",") + "\n"
+        }
+        return text
     }
 
     static func cell(_ value: Double?, _ digits: Int = 2) -> String {
@@ -12,44 +26,105 @@ public enum Tables {
         return String(format: "%.\(digits)f", value)
     }
 
-    static let summaryColumns = ["run", "method", "final_knn", "best_knn", "final_linear", "class_divergence",
-                                 "pr_omega_analytic", "pr_omega_measured", "knn_auc"]
-        + LearningEfficiency.fractions.map { "epochs_to_\(Int($0 * 100))pct_goal" } + ["status"]
+    /// A numeric summary column: its CSV name, Markdown heading, and digits.
+    struct Column {
+        let name: String, heading: String, digits: Int
+        /// Whether the CSV also gets `<name>_std` when runs differ only in their seed.
+        let withSpread: Bool
+    }
 
-    /// Summary rows: final figures, the clustering diagnostics and the learning efficiency (kNN).
-    static func summaryRows(_ runs: [RunMetrics]) -> (goal: Double?, rows: [[String]]) {
+    static let numericColumns: [Column] = [
+        Column(name: "final_knn", heading: "final kNN %", digits: 2, withSpread: true),
+        Column(name: "best_knn", heading: "best kNN %", digits: 2, withSpread: false),
+        Column(name: "final_linear", heading: "final linear %", digits: 2, withSpread: true),
+        Column(name: "class_divergence", heading: "class divergence", digits: 3, withSpread: true),
+        Column(name: "pr_omega_analytic", heading: "Pr(ω|A) analytic", digits: 4, withSpread: false),
+        Column(name: "pr_omega_measured", heading: "Pr(ω|A) measured", digits: 4, withSpread: true),
+        Column(name: "knn_auc", heading: "kNN AUC %", digits: 2, withSpread: true),
+    ] + LearningEfficiency.fractions.map {
+        Column(name: "epochs_to_\(Int($0 * 100))pct_goal", heading: "epochs to \(Int($0 * 100)) % of goal", digits: 0, withSpread: false)
+    }
+
+    /// One summary row: a run, or the runs of a seed group (mean, sample std over the seeds).
+    struct SummaryRow {
+        var name: String, method: String, seeds: Int
+        var means: [Double?], spreads: [Double?]
+        var status: String
+    }
+
+    /// Summary rows: final figures, the clustering diagnostics and the learning efficiency
+    /// (kNN), one per seed group.
+    static func summaryRows(_ runs: [RunMetrics]) -> (goal: Double?, rows: [SummaryRow]) {
         let efficiency = LearningEfficiency.table(runs, measure: .knn)
-        let rows = zip(runs, efficiency.rows).map { run, e -> [String] in
+        var perRun: [String: [Double?]] = [:]
+        for (run, e) in zip(runs, efficiency.rows) {
             let last = run.last
-            return [run.run, run.method, cell(e.finalAccuracy), cell(e.bestAccuracy), cell(last?.linearTop1),
-                    cell(last?.classDivergence, 3), cell(last?.prOmegaAnalytic, 4), cell(last?.prOmegaMeasured, 4),
-                    cell(e.areaUnderCurve)]
-                + LearningEfficiency.fractions.map { f in e.epochsToFraction[f].map(String.init) ?? "" }
-                + [run.divergedAt.map { "diverged at epoch \($0)" } ?? ""]
+            perRun[run.run] = [e.finalAccuracy, e.bestAccuracy, last?.linearTop1, last?.classDivergence, last?.prOmegaAnalytic,
+                               last?.prOmegaMeasured, e.areaUnderCurve]
+                + LearningEfficiency.fractions.map { f in e.epochsToFraction[f].map(Double.init) }
+        }
+        let rows = Figures.seedGroups(runs).map { group -> SummaryRow in
+            let values = group.runs.map { perRun[$0.run] ?? [] }
+            var means: [Double?] = [], spreads: [Double?] = []
+            for column in numericColumns.indices {
+                let present = values.compactMap { column < $0.count ? $0[column] : nil }.filter(\.isFinite)
+                // "Epochs to" counts only when every seed got there.
+                let complete = present.count == group.runs.count
+                guard !present.isEmpty, complete || numericColumns[column].digits > 0 else {
+                    means.append(nil); spreads.append(nil); continue
+                }
+                let mean = present.reduce(0, +) / Double(present.count)
+                means.append(mean)
+                spreads.append(present.count > 1
+                    ? (present.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(present.count - 1)).squareRoot() : nil)
+            }
+            let status = group.runs.compactMap { run in run.divergedAt.map { "\(run.run) diverged at epoch \($0)" } }
+            return SummaryRow(name: group.runs.count > 1 ? group.name : group.runs[0].run, method: group.runs[0].method,
+                              seeds: group.runs.count, means: means, spreads: spreads,
+                              status: group.runs.count > 1 ? status.joined(separator: "; ")
+                                  : (group.runs[0].divergedAt.map { "diverged at epoch \($0)" } ?? ""))
         }
         return (efficiency.goal, rows)
     }
 
+    static var summaryColumns: [String] {
+        ["run", "method", "seeds"] + numericColumns.flatMap { $0.withSpread ? [$0.name, $0.name + "_std"] : [$0.name] } + ["status"]
+    }
+
     public static func summaryCSV(_ runs: [RunMetrics]) -> String {
-        let rows = summaryRows(runs).rows
+        let rows = summaryRows(runs).rows.map { row -> [String] in
+            var cells = [row.name, row.method, "\(row.seeds)"]
+            for (i, column) in numericColumns.enumerated() {
+                cells.append(cell(row.means[i], column.digits == 0 && row.seeds > 1 ? 1 : column.digits))
+                if column.withSpread { cells.append(cell(row.spreads[i], column.digits)) }
+            }
+            return cells + [row.status]
+        }
         return ([summaryColumns] + rows).map { $0.map(CSV.quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 
     public static func summaryMarkdown(_ runs: [RunMetrics]) -> String {
         let (goal, rows) = summaryRows(runs)
-        let header = ["run", "method", "final kNN %", "best kNN %", "final linear %", "class divergence",
-                      "Pr(ω|A) analytic", "Pr(ω|A) measured", "kNN AUC %"]
-            + LearningEfficiency.fractions.map { "epochs to \(Int($0 * 100)) % of goal" } + ["status"]
+        let header = ["run", "method", "seeds"] + numericColumns.map(\.heading) + ["status"]
         var text = "| " + header.joined(separator: " | ") + " |\n"
         text += "|" + header.enumerated().map { $0.offset < 2 ? "---|" : "---:|" }.joined() + "\n"
         for row in rows {
-            text += "| " + row.map { $0.isEmpty ? "—" : $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
+            var cells = [row.name, row.method, "\(row.seeds)"]
+            for (i, column) in numericColumns.enumerated() {
+                let digits = column.digits == 0 && row.seeds > 1 ? 1 : column.digits
+                let mean = cell(row.means[i], digits)
+                let spread = column.withSpread ? row.spreads[i].map { " ± " + cell($0, column.digits) } ?? "" : ""
+                cells.append(mean.isEmpty ? "" : mean + spread)
+            }
+            cells.append(row.status)
+            text += "| " + cells.map { $0.isEmpty ? "—" : $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
         }
         if let goal {
             text += "\nGoal line: \(String(format: "%.2f", goal)) % kNN (the supervised run's final accuracy). "
         }
         text += "kNN AUC is the mean accuracy over the epochs (area under the curve / epochs); an empty "
-            + "\"epochs to\" cell means the run never reached that fraction of the goal.\n"
+            + "\"epochs to\" cell means the run never reached that fraction of the goal (with several seeds: "
+            + "not every seed did). With several seeds a cell is the mean ± the sample standard deviation.\n"
         return text
     }
 }

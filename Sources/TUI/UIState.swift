@@ -44,6 +44,7 @@ public enum KeyMap {
         ("Enter", "queue a triplet run with that skip and deputies"),
         ("s", "queue the truncation sweep (skip 0 … 100)"),
         ("m", "curves: kNN or linear-probe accuracy"),
+        ("r", "the selected run again, next seed (mean + band)"),
         ("e", "export CSV, PNG, SVG and Markdown"),
         ("?", "this help"),
         ("q", "quit (finished epochs saved; --resume continues)"),
@@ -77,6 +78,7 @@ public enum KeyMap {
         case .enter: return .command(.queueTriplet)
         case .character("s"): return .command(.queueSweep)
         case .character("e"): return .command(.export)
+        case .character("r"): return selected.map { .command(.addSeed(run: $0)) } ?? .none
         case .character("q"): return .quit
         default: return .none
         }

@@ -20,8 +20,9 @@ struct DataCommand: ParsableCommand {
         if baseline {
             configureBLAS()
             let augmenter = Augmenter(recipe: .mlp, side: data.side, mean: data.mean, std: data.std)
-            let accuracy = Evaluator(data: data, augmenter: augmenter).pixelKNNAccuracy()
-            print(String(format: "pixel kNN:    %.2f %% (k = 200, cosine, exp(sim/0.1) votes)", accuracy))
+            let accuracy = Evaluator(data: data, augmenter: augmenter).pixelAccuracies()
+            print(String(format: "pixel kNN:    %.2f %% (k = 200, cosine, exp(sim/0.1) votes)", accuracy.knn))
+            print(String(format: "pixel linear: %.2f %% (logistic regression, L-BFGS)", accuracy.linear))
         }
     }
 

@@ -29,7 +29,7 @@ struct OpenCommand: ParsableCommand {
             }
         } else {
             let kinds = try Launch.parseList(methods, flag: "--methods") { MethodKind(rawValue: $0) }
-            configs = kinds.map { options.config($0, skip: skip) }
+            configs = try options.expandingSeeds(kinds.map { options.config($0, skip: skip) })
             for c in configs { if let problem = c.problems().first { throw CommandFailure(problem) } }
             let stamp = DateFormatter()
             stamp.dateFormat = "yyyyMMdd-HHmmss"

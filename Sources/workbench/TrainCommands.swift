@@ -33,7 +33,7 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         if let config { return try Launch.run(experiment: config, options: options, output: output) }
         let kinds = try Launch.parseList(methods, flag: "--methods") { MethodKind(rawValue: $0) }
-        try Launch.run(kinds.map { options.config($0, skip: skip) }, options: options, output: output)
+        try Launch.run(options.expandingSeeds(kinds.map { options.config($0, skip: skip) }), options: options, output: output)
     }
 }
 
@@ -51,7 +51,7 @@ struct SweepCommand: ParsableCommand {
     func run() throws {
         if let config { return try Launch.run(experiment: config, options: options, output: output) }
         let values = try Launch.parseList(skip, flag: "--skip") { Int($0) }
-        try Launch.run(values.map { options.config(.triplet, skip: $0) }, options: options, output: output)
+        try Launch.run(options.expandingSeeds(values.map { options.config(.triplet, skip: $0) }), options: options, output: output)
     }
 }
 
@@ -68,8 +68,9 @@ enum Launch {
 
     /// Runs the experiment file at `path`, with the flags the user gave on top of it.
     static func run(experiment path: String, options: TrainingOptions, output: OutputOptions) throws {
-        let file: ExperimentFile
+        var file: ExperimentFile
         do { file = try ExperimentFile.read(path: path) } catch { throw CommandFailure(error.description) }
+        if let seeds = try options.seedList() { file.seeds = seeds }
         let configs = options.overriding(file.configs(defaultData: DataCatalog.defaultName))
         try run(configs, options: options, output: output, defaultOut: file.out)
     }

@@ -12,6 +12,8 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Base learning rate (default 0.06 × batch / 256).") var lr: Float?
     @Option(help: "Seed of weights, shuffling and augmentation.") var seed: UInt64 = 0
     @Option(name: .customLong("train-size"), help: "Use only the first N training images.") var trainSize: Int?
+    @Option(help: "Comma-separated seeds: every run once per seed; figures draw the mean with a min–max band (overrides --seed).")
+    var seeds: String?
     @Flag(help: "No progress output.") var quiet = false
 
     @Option(help: "Truncated triplet: deputies averaged after the skipped negatives.") var deputies = 9
@@ -56,6 +58,20 @@ struct TrainingOptions: ParsableArguments {
         return c
     }
 
+
+    /// The seeds of `--seeds`, or nil when only `--seed` was given.
+    func seedList() throws -> [UInt64]? {
+        guard let seeds else { return nil }
+        let list = try Launch.parseList(seeds, flag: "--seeds") { UInt64($0) }
+        guard Set(list).count == list.count else { throw CommandFailure("--seeds lists a seed twice") }
+        return list
+    }
+
+    /// Every config once per seed of `--seeds` (unchanged without it).
+    func expandingSeeds(_ configs: [RunConfig]) throws -> [RunConfig] {
+        guard let seeds = try seedList() else { return configs }
+        return seeds.flatMap { seed in configs.map { c in var c = c; c.seed = seed; return c } }
+    }
 
     /// An experiment file's configs with the flags that were given explicitly on top.
     func overriding(_ configs: [RunConfig]) -> [RunConfig] {

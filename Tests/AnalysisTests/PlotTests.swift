@@ -131,6 +131,93 @@ import TestSupport
         let column = try #require(header.firstIndex(of: "epochs_to_90pct_goal"))
         #expect(tripletRow[column] == "2" && simclrRow[column] == "")
         let tidy = CSV.parse(try String(contentsOfFile: folder + "/metrics.csv", encoding: .utf8))
-        #expect(tidy.count == 1 + 12 && tidy[0] == EpochMetrics.columns)
+        #expect(tidy.count == 1 + 12 + 1 && tidy[0] == EpochMetrics.columns)  // + the supervised goal row
+    }
+}
+
+@Suite struct SeedBandTests {
+    func run(_ name: String, method: String, knn: [Double], seed: UInt64 = 0, skip: Int? = nil, deputies: Int? = nil) -> RunMetrics {
+        let rows = knn.enumerated().map { epoch, value -> EpochMetrics in
+            var m = EpochMetrics(epoch: epoch)
+            m.knnTop1 = value
+            m.linearTop1 = value + 1
+            m.prOmegaMeasured = epoch == 0 ? nil : 0.2 + Double(skip ?? 0) / 100
+            m.prOmegaAnalytic = 0.9
+            return m
+        }
+        var r = RunMetrics(run: name, method: method, skip: skip, deputies: deputies, seed: seed, rows: rows)
+        r.references = References(pixelsKNN: 79.5, pixelsLinear: 82, randomInitKNN: 70, randomInitLinear: 71)
+        return r
+    }
+
+    var runs: [RunMetrics] {
+        [run("byol", method: "byol", knn: [70, 72, 76]),
+         run("byol-seed1", method: "byol", knn: [70, 74, 78], seed: 1),
+         run("byol-seed2", method: "byol", knn: [70, 73, 80], seed: 2),
+         run("supervised", method: "supervised", knn: [70, 80, 85])]
+    }
+
+    @Test func seedsBecomeOneMeanCurveWithAMinMaxBand() throws {
+        let figure = Figures.accuracy(runs, measure: .knn, dataName: "test")
+        guard case .lines(let series) = figure.content else { Issue.record("not lines"); return }
+        let byol = try #require(series.first { $0.name.hasPrefix("byol") })
+        #expect(byol.name == "byol (mean, min–max of 3 seeds)")
+        #expect(byol.points.map(\.y) == [70, 73, 78])
+        #expect(byol.band.map(\.low) == [70, 72, 76] && byol.band.map(\.high) == [70, 74, 80])
+        #expect(series.filter { $0.name.hasPrefix("byol") }.count == 1)
+        // Reference lines: dashed, flat, named with their value.
+        let names = series.filter(\.dashed).map(\.name)
+        #expect(names.contains("raw pixels (79.5)") && names.contains("random init (70.0)") && names.contains("supervised goal (85.0)"))
+    }
+
+    @Test func bandIsShadedInPNGAndAPolygonInSVG() throws {
+        let figure = Figures.accuracy(runs, measure: .knn, dataName: "test")
+        let renderer = FigureRenderer(figure: figure, scale: 0.5)
+        let svg = SVGCanvas(width: 800, height: 500)
+        renderer.draw(on: svg)
+        #expect(svg.document.components(separatedBy: "<polygon").count - 1 == 1)
+        let raster = try RasterCanvas(width: 800, height: 500)
+        renderer.draw(on: raster)
+        // Halfway between the lowest (76) and highest (80) seed at the last epoch, just left
+        // of it, the band tints the white background towards the byol colour.
+        let axes = renderer.axes(for: { if case .lines(let s) = figure.content { return s } else { return [] } }(), on: raster)
+        let x = Int(axes.x(1.9)), y = Int(axes.y(78.6))
+        let colour = raster.colour(x: x, y: y)
+        #expect(colour != .white && colour.green > colour.red, "no band at (\(x), \(y)): \(colour)")
+    }
+
+    @Test func summaryGivesMeanAndStdOverSeedsAndTheCSVHasReferenceRows() {
+        let markdown = Tables.summaryMarkdown(runs)
+        #expect(markdown.contains("| byol | byol | 3 | 78.00 ± 2.00 |"), "\(markdown)")
+        let summary = CSV.parse(Tables.summaryCSV(runs))
+        let header = summary[0]
+        let byol = summary[1]
+        #expect(header.prefix(5) == ["run", "method", "seeds", "final_knn", "final_knn_std"])
+        #expect(byol.prefix(5) == ["byol", "byol", "3", "78.00", "2.00"])
+        let tidy = CSV.parse(Tables.tidyCSV(runs))
+        let references = tidy.filter { $0.count > 1 && $0[1] == "reference" }
+        #expect(references.map(\.first) == ["raw pixels", "random init", "supervised goal"])
+        #expect(references.first?[4] == "79.50" && references.first?[5] == "82.00")
+    }
+
+    @Test func ablationHasOneSeriesPerDeputiesWithErrorBarsOverSeeds() throws {
+        var sweep: [RunMetrics] = []
+        for skip in [0, 10] {
+            for deputies in [1, 9] {
+                for seed in 0..<2 {
+                    let name = "triplet-skip\(skip)-dep\(deputies)" + (seed > 0 ? "-seed\(seed)" : "")
+                    let final: Double = 75 + Double(skip) / 10 + Double(seed)
+                    sweep.append(run(name, method: "triplet", knn: [70, final], seed: UInt64(seed), skip: skip, deputies: deputies))
+                }
+            }
+        }
+        let figure = try #require(Figures.ablation(sweep, measure: .knn))
+        guard case .lines(let series) = figure.content else { Issue.record("not lines"); return }
+        #expect(series.map(\.name) == ["9 deputies (mean ± std of 2 seeds)", "1 deputy (mean ± std of 2 seeds)"])
+        #expect(series[0].points.map(\.x) == [0, 10] && series[0].points.map(\.y) == [75.5, 76.5])
+        #expect(abs(series[0].errors[0] - 0.5.squareRoot()) < 1e-9)
+        let pr = try #require(Figures.ablationFalseNegatives(sweep))
+        guard case .lines(let prSeries) = pr.content else { return }
+        #expect(prSeries.contains { $0.name.hasPrefix("analytic") })
     }
 }

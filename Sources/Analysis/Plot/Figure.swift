@@ -53,13 +53,17 @@ public struct Series: Sendable {
     public var dashed: Bool
     /// Half-length of an error bar at each point (empty: none).
     public var errors: [Double]
+    /// The spread over seeds at each point, drawn as a shaded band (empty: none).
+    public var band: [(low: Double, high: Double)]
 
-    public init(name: String, points: [(x: Double, y: Double)], colour: Colour, dashed: Bool = false, errors: [Double] = []) {
+    public init(name: String, points: [(x: Double, y: Double)], colour: Colour, dashed: Bool = false, errors: [Double] = [],
+                band: [(low: Double, high: Double)] = []) {
         self.name = name
         self.points = points
         self.colour = colour
         self.dashed = dashed
         self.errors = errors
+        self.band = band
     }
 }
 

@@ -57,6 +57,7 @@ public struct FigureRenderer {
                 let e = i < s.errors.count ? s.errors[i] : 0
                 ys += [p.y - e, p.y + e]
             }
+            ys += s.band.flatMap { [$0.low, $0.high] }
         }
         let finiteX = xs.filter(\.isFinite), finiteY = ys.filter(\.isFinite)
         let xRaw = (finiteX.min() ?? 0)...(finiteX.max() ?? 1)
@@ -83,6 +84,12 @@ public struct FigureRenderer {
         }
         canvas.polyline([(area.left, area.top), (area.left, area.bottom), (area.right, area.bottom)],
                         colour: .black, width: 2 * scale, dash: nil)
+        // Bands first, under every line.
+        for s in series where s.band.count == s.points.count && s.points.count >= 2 {
+            let upper = zip(s.points, s.band).map { (x: axes.x($0.x), y: axes.y($1.high)) }
+            let lower = zip(s.points, s.band).map { (x: axes.x($0.x), y: axes.y($1.low)) }
+            canvas.fillBand(upper: upper, lower: lower, colour: s.colour, opacity: 0.18)
+        }
         for s in series {
             let points = s.points.filter { $0.x.isFinite && $0.y.isFinite }.map { (x: axes.x($0.x), y: axes.y($0.y)) }
             for (i, p) in s.points.enumerated() where i < s.errors.count && s.errors[i] > 0 {

@@ -89,6 +89,32 @@ public final class RasterCanvas: Canvas {
         }
     }
 
+    /// Column by column: the band's top and bottom are interpolated at each pixel centre,
+    /// and the partly covered end pixels get partial coverage.
+    public func fillBand(upper: [(x: Double, y: Double)], lower: [(x: Double, y: Double)], colour: Colour, opacity: Double) {
+        guard upper.count >= 2, upper.count == lower.count else { return }
+        for segment in 0..<(upper.count - 1) {
+            let (x0, x1) = (upper[segment].x, upper[segment + 1].x)
+            guard x1 > x0 else { continue }
+            let first = max(0, Int(x0.rounded(.down))), last = min(pixelWidth - 1, Int(x1.rounded(.up)) - 1)
+            guard first <= last else { continue }
+            for px in first...last {
+                let centre = Double(px) + 0.5
+                guard centre >= x0, centre < x1 || (segment == upper.count - 2 && centre <= x1) else { continue }
+                let t = (centre - x0) / (x1 - x0)
+                let top = upper[segment].y + t * (upper[segment + 1].y - upper[segment].y)
+                let bottom = lower[segment].y + t * (lower[segment + 1].y - lower[segment].y)
+                let (y0, y1) = (min(top, bottom), max(top, bottom))
+                let rowFirst = max(0, Int(y0.rounded(.down))), rowLast = min(pixelHeight - 1, Int(y1.rounded(.up)) - 1)
+                guard rowFirst <= rowLast else { continue }
+                for py in rowFirst...rowLast {
+                    let coverage = min(Double(py) + 1, y1) - max(Double(py), y0)
+                    if coverage > 0 { blend(px, py, colour, opacity * min(coverage, 1)) }
+                }
+            }
+        }
+    }
+
     public func fillCircle(x cx: Double, y cy: Double, radius: Double, colour: Colour) {
         for py in Int(floor(cy - radius - 1))...Int(ceil(cy + radius + 1)) {
             for px in Int(floor(cx - radius - 1))...Int(ceil(cx + radius + 1)) {

@@ -34,6 +34,12 @@ public final class SVGCanvas: Canvas {
         elements.append("<rect x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(w))\" height=\"\(Self.number(h))\" fill=\"\(colour.hexString)\"/>")
     }
 
+    public func fillBand(upper: [(x: Double, y: Double)], lower: [(x: Double, y: Double)], colour: Colour, opacity: Double) {
+        guard upper.count >= 2, upper.count == lower.count else { return }
+        let outline = (upper + lower.reversed()).map { Self.number($0.x) + "," + Self.number($0.y) }.joined(separator: " ")
+        elements.append("<polygon points=\"\(outline)\" fill=\"\(colour.hexString)\" fill-opacity=\"\(Self.number(opacity))\" stroke=\"none\"/>")
+    }
+
     public func fillCircle(x: Double, y: Double, radius: Double, colour: Colour) {
         elements.append("<circle cx=\"\(Self.number(x))\" cy=\"\(Self.number(y))\" r=\"\(Self.number(radius))\" fill=\"\(colour.hexString)\"/>")
     }

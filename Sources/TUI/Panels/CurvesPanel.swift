@@ -10,39 +10,66 @@ enum CurvesPanel {
         let inner = rect.inset(1)
         guard inner.width > 12, inner.height > 5 else { return }
         let value: (EpochMetrics) -> Double? = state.measure == .knn ? { $0.knnTop1 } : { $0.linearTop1 }
+        // Runs that differ only in their seed are one curve: the mean, with a light band
+        // between the lowest and highest seed.
+        let groups = SeedGroup.of(snapshot.runs, value: value)
+        let selectedGroup = snapshot.runs.indices.contains(state.selectedRun)
+            ? RunMetrics.groupName(of: snapshot.runs[state.selectedRun].name) : nil
         // Legend: one line (or two) of coloured names at the top.
         var x = inner.x, y = inner.y
-        for (i, run) in snapshot.runs.enumerated() {
-            let label = (grid.asciiOnly ? "- " : "━ ") + run.name + "  "
+        for group in groups {
+            let label = (grid.asciiOnly ? "- " : "━ ") + group.name + (group.seeds > 1 ? " ×\(group.seeds)" : "") + "  "
             if x + label.count > inner.x + inner.width { x = inner.x; y += 1 }
             guard y < inner.y + 2 else { break }
-            grid.put(label, x: x, y: y, ink: .method(run.method.rawValue), bold: i == state.selectedRun)
+            grid.put(label, x: x, y: y, ink: .method(group.method.rawValue), bold: group.name == selectedGroup)
+            x += label.count
+        }
+        // Reference lines: raw pixels and random initialisation, dashed and dim.
+        let measure: AccuracyMeasure = state.measure == .knn ? .knn : .linear
+        let references = [("pixels", snapshot.references?.pixels(measure)), ("init", snapshot.references?.randomInit(measure))]
+            .compactMap { name, value in value.map { (name, $0) } }
+        for (name, value) in references {
+            let label = (grid.asciiOnly ? ".. " : "┄ ") + name + " " + Formatting.number(value, "%.1f") + "  "
+            if x + label.count > inner.x + inner.width { x = inner.x; y += 1 }
+            guard y < inner.y + 2 else { break }
+            grid.put(label, x: x, y: y, ink: .dim)
             x += label.count
         }
         let plot = Rect(x: inner.x + 7, y: inner.y + 2, width: inner.width - 8, height: inner.height - 4)
-        let series = snapshot.runs.map { run in run.metrics.compactMap { m in value(m).map { (Double(m.epoch), $0) } } }
-        let all = series.flatMap { $0 }
+        let all = groups.flatMap { $0.points.flatMap { [$0.low, $0.high] } } + (groups.isEmpty ? [] : references.map(\.1))
         guard !all.isEmpty, plot.width > 4, plot.height > 2 else {
             grid.put("waiting for the first evaluation…", x: plot.x, y: plot.y + plot.height / 2, ink: .dim)
             return
         }
         let maxEpoch = Double(max(snapshot.runs.map(\.totalEpochs).max() ?? 1, 1))
-        var low = all.map(\.1).min() ?? 0, high = all.map(\.1).max() ?? 100
+        var low = all.min() ?? 0, high = all.max() ?? 100
         if high - low < 1 { low -= 0.5; high += 0.5 }
         let pad = (high - low) * 0.05
         low -= pad
         high += pad
         var canvas = BrailleCanvas(columns: plot.width, rows: plot.height)
-        func dot(_ epoch: Double, _ v: Double) -> (Int, Int) {
-            (Int((epoch / maxEpoch * Double(canvas.dotWidth - 1)).rounded()),
-             Int(((high - v) / (high - low) * Double(canvas.dotHeight - 1)).rounded()))
+        func dotX(_ epoch: Double) -> Int { Int((epoch / maxEpoch * Double(canvas.dotWidth - 1)).rounded()) }
+        func dotY(_ v: Double) -> Int { Int(((high - v) / (high - low) * Double(canvas.dotHeight - 1)).rounded()) }
+        for (_, value) in references {
+            canvas.line(from: (0, dotY(value)), to: (canvas.dotWidth - 1, dotY(value)), ink: .dim, dashed: true)
         }
-        // Selected run last, so it is drawn on top.
-        let order = snapshot.runs.indices.filter { $0 != state.selectedRun } + (snapshot.runs.indices.contains(state.selectedRun) ? [state.selectedRun] : [])
-        for i in order {
-            let points = series[i].map { dot($0.0, $0.1) }
-            let ink = Ink.method(snapshot.runs[i].method.rawValue)
-            let dashed = snapshot.runs[i].method == .supervised
+        // Bands first, then the lines; the selected run's group last, so it is on top.
+        let order = groups.filter { $0.name != selectedGroup } + groups.filter { $0.name == selectedGroup }
+        for group in order where group.seeds > 1 {
+            let ink = Ink.method(group.method.rawValue)
+            for (a, b) in zip(group.points, group.points.dropFirst()) {
+                let (x0, x1) = (dotX(a.epoch), dotX(b.epoch))
+                for dx in x0...max(x0, x1) {
+                    let t = x1 > x0 ? Double(dx - x0) / Double(x1 - x0) : 0
+                    let top = dotY(a.high + t * (b.high - a.high)), bottom = dotY(a.low + t * (b.low - a.low))
+                    for dy in min(top, bottom)...max(top, bottom) where (dx + dy) % 2 == 0 { canvas.set(dx, dy, ink: ink) }
+                }
+            }
+        }
+        for group in order {
+            let points = group.points.map { (dotX($0.epoch), dotY($0.mean)) }
+            let ink = Ink.method(group.method.rawValue)
+            let dashed = group.method == .supervised
             if points.count == 1 { canvas.set(points[0].0, points[0].1, ink: ink) }
             for (a, b) in zip(points, points.dropFirst()) { canvas.line(from: a, to: b, ink: ink, dashed: dashed) }
         }
@@ -59,5 +86,33 @@ enum CurvesPanel {
             grid.put(label, x: min(column, plot.x + plot.width - label.count), y: axisY + 1, ink: .dim)
         }
         grid.put("epoch", x: plot.x + plot.width / 2 - 2, y: axisY + 1, ink: .dim)
+    }
+}
+
+/// The runs of the curves panel that differ only in their seed, with the mean and range
+/// of their values at each epoch.
+struct SeedGroup {
+    var name: String
+    var method: MethodKind
+    var seeds: Int
+    var points: [(epoch: Double, mean: Double, low: Double, high: Double)]
+
+    static func of(_ runs: [RunSnapshot], value: (EpochMetrics) -> Double?) -> [SeedGroup] {
+        var order: [String] = [], members: [String: [RunSnapshot]] = [:]
+        for run in runs {
+            let name = RunMetrics.groupName(of: run.name)
+            if members[name] == nil { order.append(name) }
+            members[name, default: []].append(run)
+        }
+        return order.compactMap { name in
+            guard let runs = members[name], let first = runs.first else { return nil }
+            var byEpoch: [Int: [Double]] = [:]
+            for run in runs { for m in run.metrics { if let v = value(m), v.isFinite { byEpoch[m.epoch, default: []].append(v) } } }
+            let points = byEpoch.keys.sorted().map { epoch -> (epoch: Double, mean: Double, low: Double, high: Double) in
+                let values = byEpoch[epoch] ?? []
+                return (Double(epoch), values.reduce(0, +) / Double(max(values.count, 1)), values.min() ?? 0, values.max() ?? 0)
+            }
+            return SeedGroup(name: name, method: first.method, seeds: runs.count, points: points)
+        }
     }
 }

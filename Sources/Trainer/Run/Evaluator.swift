@@ -73,14 +73,19 @@ extension Evaluator {
         return out
     }
 
-    /// kNN accuracy of the normalised pixels themselves: the baseline every method must beat.
-    public func pixelKNNAccuracy() -> Double {
+    /// kNN and linear-probe accuracy of the normalised pixels themselves: the baseline
+    /// every method must beat (computed once per data set and process, see `PixelBaselines`).
+    public func pixelAccuracies() -> (knn: Double, linear: Double) {
         let input = Tensor(shape: [0, 0])
         func pixels(_ set: ImageSet) -> [Float] {
             augmenter.normalise(set, indices: 0..<set.count, into: input)
             return input.array
         }
-        return knn.accuracy(train: pixels(data.train), trainLabels: data.train.labels, test: pixels(data.test),
-                            testLabels: data.test.labels, dimension: data.side * data.side, classCount: data.classCount)
+        let train = pixels(data.train), test = pixels(data.test), d = data.side * data.side
+        let knnAccuracy = knn.accuracy(train: train, trainLabels: data.train.labels, test: test,
+                                       testLabels: data.test.labels, dimension: d, classCount: data.classCount)
+        let linearAccuracy = probe.accuracy(train: train, trainLabels: data.train.labels, test: test,
+                                            testLabels: data.test.labels, dimension: d, classCount: data.classCount)
+        return (knnAccuracy, linearAccuracy)
     }
 }

@@ -12,6 +12,22 @@ public struct RunFolder: Sendable {
     public var metricsPath: String { path + "/metrics.csv" }
     public var checkpointPath: String { path + "/checkpoint.bin" }
     public var centresPath: String { path + "/class-distances.csv" }
+    public var referencesPath: String { path + "/references.json" }
+
+    public func write(_ references: ReferenceLines) throws(RunError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do { try AtomicFile.write(try encoder.encode(references), to: referencesPath) } catch let error as AtomicFile.WriteError {
+            throw RunError(error.description)
+        } catch {
+            throw RunError("\(referencesPath): cannot encode the reference lines")
+        }
+    }
+
+    /// The run's reference lines; nil when absent or unreadable (older runs have none).
+    public func readReferences() -> ReferenceLines? {
+        FileManager.default.contents(atPath: referencesPath).flatMap { try? JSONDecoder().decode(ReferenceLines.self, from: $0) }
+    }
 
     public var exists: Bool { FileManager.default.fileExists(atPath: recordPath) }
 
@@ -92,10 +108,14 @@ public struct RunFolder: Sendable {
         let record = try readRecord()
         let rows = try readMetrics()
         let centres = FileManager.default.contents(atPath: centresPath).flatMap(Self.decodeCentreDistances)
+        let truncated = record.config.method == .triplet && !record.config.settings.medianNegative
         let distances = centres?.distances, names = centres?.classNames ?? []
-        return RunMetrics(run: record.name, method: record.config.method.rawValue,
-                          skip: record.config.method == .triplet && !record.config.settings.medianNegative ? record.config.settings.skip : nil,
+        var metrics = RunMetrics(run: record.name, method: record.config.method.rawValue,
+                          skip: truncated ? record.config.settings.skip : nil,
+                          deputies: truncated ? record.config.settings.deputies : nil,
                           seed: record.config.seed, rows: rows, centreDistances: distances, classNames: names)
+        metrics.references = readReferences()?.analysis
+        return metrics
     }
 
     /// The class names and C × C distances of a `class-distances.csv`; nil when malformed

@@ -155,6 +155,7 @@ public final class TrainingRun {
             try folder.writeMetrics(metrics, run: config.name, method: config.method.rawValue)
             try folder.writeCentreDistances(distances, classNames: data.classNames)
             try folder.write(makeCheckpoint(epoch: epoch))
+            if epoch == 0 || references == nil { try writeReferences() }
             record.epochsCompleted = epoch
             if epoch >= config.epochs {
                 record.status = .done
@@ -165,6 +166,20 @@ public final class TrainingRun {
             try stop(.failed, message: "\(error.description); run stopped at epoch \(epoch), what was written before is kept")
         }
         return row
+    }
+
+    /// The reference lines of this run's plots (raw pixels; the network at epoch 0).
+    public private(set) var references: ReferenceLines?
+
+    private func writeReferences() throws(RunError) {
+        let start = metrics.first { $0.epoch == 0 }
+        let lines = ReferenceLines(dataSet: data.name, dataChecksum: data.checksum, backbone: config.backbone,
+                                   pixels: PixelBaselines.accuracies(for: evaluator),
+                                   randomInit: start.flatMap { row in
+                                       row.knnTop1.flatMap { knn in row.linearTop1.map { ReferenceLines.Accuracies(knn: knn, linear: $0) } }
+                                   })
+        try folder.write(lines)
+        references = lines
     }
 
     /// Marks the run as ended early (stopped by the user, or diverged) and records why.
@@ -225,6 +240,7 @@ public final class TrainingRun {
             }
         }
         method.stateIntegers = checkpoint.integers
+        references = folder.readReferences()
         rng = RandomGenerator(state: checkpoint.rngState)
         globalStep = checkpoint.globalStep
         wallSeconds = checkpoint.wallSeconds

@@ -62,6 +62,8 @@ public struct SessionSnapshot: Sendable, Equatable {
     public var message: String
     /// True once the trainer thread has ended.
     public var finished: Bool
+    /// Raw pixels and random initialisation, once the first run has measured them.
+    public var references: References?
 
     public init(revision: Int = 0, dataName: String = "", backbone: Backbone = .mlp, outDirectory: String = "",
                 runs: [RunSnapshot] = [], nextSkip: Int = 1, nextDeputies: Int = 9, message: String = "", finished: Bool = false) {
@@ -87,6 +89,8 @@ public enum SessionCommand: Sendable, Equatable {
     case queueTriplet
     /// The truncation sweep of the reference workloads, with the current deputies.
     case queueSweep
+    /// The run again with the next unused seed, so its curve becomes a mean with a band.
+    case addSeed(run: String)
     case export
     case quit
 }

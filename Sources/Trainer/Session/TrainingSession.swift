@@ -76,6 +76,7 @@ public final class TrainingSession: Sendable {
             s.nextDeputies = worker.nextDeputies
             s.message = worker.message
             s.finished = finished
+            if s.references == nil { s.references = worker.runs.lazy.compactMap(\.references).first?.analysis }
         }
     }
 }
@@ -129,6 +130,8 @@ private final class Worker {
             queue(skip: nextSkip)
         case .queueSweep:
             for skip in TrainingSession.sweepSkips where skip + nextDeputies <= negatives { queue(skip: skip) }
+        case let .addSeed(name):
+            addSeed(to: name)
         case .export:
             export()
         case .quit:
@@ -143,6 +146,24 @@ private final class Worker {
         config.settings.skip = skip
         config.settings.deputies = nextDeputies
         config.settings.medianNegative = false
+        add(config)
+    }
+
+    private func addSeed(to name: String) {
+        guard let run = runs.first(where: { $0.config.name == name }) else { return }
+        let siblings = runs.filter { $0.config.name == name || sameExceptSeed($0.config, run.config) }
+        var config = run.config
+        config.seed = (siblings.map(\.config.seed).max() ?? 0) + 1
+        add(config)
+    }
+
+    private func sameExceptSeed(_ a: RunConfig, _ b: RunConfig) -> Bool {
+        var a = a
+        a.seed = b.seed
+        return a == b
+    }
+
+    private func add(_ config: RunConfig) {
         guard !runs.contains(where: { $0.config.name == config.name }) else {
             message = "\(config.name) is already in this session"
             return
