@@ -23,6 +23,10 @@ public struct EpochMetrics: Sendable, Equatable {
     public var effectiveRank: Double?
     public var embeddingStd: Double?
     public var embeddingRank: Double?
+    /// Seconds the epoch spent training, and evaluating (one forward pass over both splits,
+    /// kNN by blocked sgemm, linear probe, diagnostics).
+    public var trainSeconds: Double?
+    public var evalSeconds: Double?
     /// The representations collapsed (see `RepresentationHealth.isCollapsed`).
     public var collapsed = false
 
@@ -32,9 +36,9 @@ public struct EpochMetrics: Sendable, Equatable {
     /// find cells by name, so files written before a column existed still load.
     public static let columns = ["run", "method", "epoch", "loss", "knn_top1", "linear_top1", "class_divergence",
                                  "pr_omega_analytic", "pr_omega_measured", "images_per_s", "wall_s", "status",
-                                 "rep_std", "effective_rank", "alarm", "embedding_std", "embedding_rank"]
+                                 "rep_std", "effective_rank", "alarm", "embedding_std", "embedding_rank", "train_s", "eval_s"]
     /// The columns that depend on the machine's speed, not on the computation.
-    public static let timingColumns: Set<String> = ["images_per_s", "wall_s"]
+    public static let timingColumns: Set<String> = ["images_per_s", "wall_s", "train_s", "eval_s"]
 
     /// The row's cells after `run` and `method`. A non-finite value is written as `nan`,
     /// `inf` or `-inf` (as a diverged loss is), which CSV readers such as Python's accept.
@@ -48,7 +52,8 @@ public struct EpochMetrics: Sendable, Equatable {
         return ["\(epoch)", format(loss, 6), format(knnTop1, 2), format(linearTop1, 2), format(classDivergence, 4),
                 format(prOmegaAnalytic, 6), format(prOmegaMeasured, 6), format(imagesPerSecond, 1), format(wallSeconds, 2),
                 diverged ? "diverged" : "ok", format(repStd, 5), format(effectiveRank, 2),
-                collapsed ? "collapse" : "", format(embeddingStd, 5), format(embeddingRank, 2)]
+                collapsed ? "collapse" : "", format(embeddingStd, 5), format(embeddingRank, 2),
+                format(trainSeconds, 2), format(evalSeconds, 2)]
     }
 
     /// The whole `metrics.csv` text of one run: the header and a row per epoch.
@@ -99,6 +104,8 @@ public struct EpochMetricsReader: Sendable {
         metrics.effectiveRank = value("effective_rank")
         metrics.embeddingStd = value("embedding_std")
         metrics.embeddingRank = value("embedding_rank")
+        metrics.trainSeconds = value("train_s")
+        metrics.evalSeconds = value("eval_s")
         switch cell("alarm", row) {
         case nil, "": break
         case "collapse": metrics.collapsed = true

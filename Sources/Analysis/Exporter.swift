@@ -49,6 +49,11 @@ public struct Exporter {
             try save(Data(Tables.summaryCSV(runs).utf8), "summary.csv")
         }
         if formats.contains(.md) { try save(Data(Tables.summaryMarkdown(runs).utf8), "summary.md") }
+        if let evaluation = runs.lazy.compactMap(\.evaluation).first, formats.contains(.csv) || formats.contains(.md) {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            if let json = try? encoder.encode(evaluation) { try save(json + Data("\n".utf8), "evaluation.json") }
+        }
         let scale = Double(width) / 1600
         for (stem, figure) in figures(runs, dataName: dataName) {
             let renderer = FigureRenderer(figure: figure, scale: scale)

@@ -62,10 +62,12 @@ public enum Figures {
 
     /// Accuracy against epoch for every run: the paper's Figure 1; supervised dashed, and
     /// the reference lines (raw pixels, random initialisation, supervised goal) dashed in grey.
-    public static func accuracy(_ runs: [RunMetrics], measure: AccuracyMeasure, dataName: String) -> Figure {
+    public static func accuracy(_ runs: [RunMetrics], measure: AccuracyMeasure, dataName: String,
+                                evaluation: EvaluationProtocol? = nil) -> Figure {
         let curves = series(runs, value: measure.value)
         return Figure(title: "Learning curves on \(dataName) (\(measure == .knn ? "kNN" : "linear probe"))",
-                      xLabel: "epoch", yLabel: measure.label, content: .lines(curves + referenceSeries(runs, measure: measure)))
+                      xLabel: "epoch", yLabel: measure.label, content: .lines(curves + referenceSeries(runs, measure: measure)),
+                      caption: (evaluation ?? runs.lazy.compactMap(\.evaluation).first)?.caption)
     }
 
     /// The reference values of a comparison, by name: raw pixels and random initialisation

@@ -13,6 +13,8 @@ public struct RunMetrics: Sendable {
     public var classNames: [String]
     /// The run's reference lines (raw pixels, random initialisation), if saved.
     public var references: References?
+    /// How the run's accuracies were measured, if recorded.
+    public var evaluation: EvaluationProtocol?
 
     public init(run: String, method: String, skip: Int? = nil, deputies: Int? = nil, seed: UInt64 = 0, rows: [EpochMetrics],
                 centreDistances: [Double]? = nil, classNames: [String] = []) {

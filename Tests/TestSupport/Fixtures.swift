@@ -1,3 +1,4 @@
+import Analysis
 import CPNG
 import Foundation
 import Trainer
@@ -62,4 +63,13 @@ public func decodePNG(_ data: Data) -> (width: Int, height: Int, rgb: [UInt8])? 
     var rgb = [UInt8](repeating: 0, count: Int(image.width) * Int(image.height) * 3)
     guard rgb.withUnsafeMutableBytes({ png_image_finish_read(&image, nil, $0.baseAddress, 0, nil) }) != 0 else { return nil }
     return (Int(image.width), Int(image.height), rgb)
+}
+
+/// The rows of a metrics.csv without the columns that depend on the machine's speed, for
+/// comparing a resumed run with an uninterrupted one.
+public func untimedMetrics(_ path: String) -> [[String]] {
+    let table = CSV.parse((try? String(contentsOfFile: path, encoding: .utf8)) ?? "")
+    guard let header = table.first else { return [] }
+    let keep = header.indices.filter { !EpochMetrics.timingColumns.contains(header[$0]) }
+    return table.map { row in keep.map { $0 < row.count ? row[$0] : "" } }
 }

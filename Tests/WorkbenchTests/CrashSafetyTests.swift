@@ -57,11 +57,6 @@ import Trainer
         }
     }
 
-    func untimed(_ path: String) -> [[String]] {
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-        return CSV.parse(text).map { row in row.enumerated().filter { !["images_per_s", "wall_s"].contains(EpochMetrics.columns[safe: $0.offset]) }.map(\.element) }
-    }
-
     @Test func killedMidStepAndMidCheckpointItResumesToTheUninterruptedResult() throws {
         let out = makeTemporaryFolder("crash")
         defer { try? FileManager.default.removeItem(atPath: out) }
@@ -90,7 +85,7 @@ import Trainer
         let finished = try WorkbenchBinary.run(training + ["--out", out + "/killed", "--resume"])
         #expect(finished.status == 0, "\(finished.standardError)")
         for name in ["byol", "triplet-skip1-dep9"] {
-            let a = untimed(out + "/straight/\(name)/metrics.csv"), b = untimed(out + "/killed/\(name)/metrics.csv")
+            let a = untimedMetrics(out + "/straight/\(name)/metrics.csv"), b = untimedMetrics(out + "/killed/\(name)/metrics.csv")
             #expect(a.count == 5 && a == b, "\(name) differs from the uninterrupted run after \(kills) kills")
             #expect(temporaryFiles(in: out + "/killed/\(name)").isEmpty, "leftover temporary files")
         }
@@ -136,6 +131,3 @@ import Trainer
     }
 }
 
-extension Array {
-    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
-}

@@ -11,13 +11,6 @@ import TestSupport
         (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
     }
 
-    /// Rows of a metrics.csv without the timing columns.
-    func untimedRows(_ path: String) -> [String] {
-        read(path).split(separator: "\n").map { line in
-            line.split(separator: ",", omittingEmptySubsequences: false).prefix(9).joined(separator: ",")
-        }
-    }
-
     @Test func killedRunResumesToTheSameMetrics() throws {
         let out = makeTemporaryFolder("resume")
         defer { try? FileManager.default.removeItem(atPath: out) }
@@ -44,8 +37,8 @@ import TestSupport
         let resumed = try WorkbenchBinary.run(args + ["--out", out + "/killed", "--resume"])
         #expect(resumed.status == 0, "\(resumed.standardError)")
         for name in ["moco", "triplet-skip1-dep9"] {
-            let a = untimedRows(out + "/straight/\(name)/metrics.csv")
-            let b = untimedRows(out + "/killed/\(name)/metrics.csv")
+            let a = untimedMetrics(out + "/straight/\(name)/metrics.csv")
+            let b = untimedMetrics(out + "/killed/\(name)/metrics.csv")
             #expect(a.count == 6)
             #expect(a == b, "\(name) differs after resume")
         }
@@ -71,7 +64,7 @@ import TestSupport
         try python.run()
         python.waitUntilExit()
         let lines = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
-        #expect(lines.first == "run,method,epoch,loss,knn_top1,linear_top1,class_divergence,pr_omega_analytic,pr_omega_measured,images_per_s,wall_s,status,rep_std,effective_rank,alarm,embedding_std,embedding_rank")
+        #expect(lines.first == "run,method,epoch,loss,knn_top1,linear_top1,class_divergence,pr_omega_analytic,pr_omega_measured,images_per_s,wall_s,status,rep_std,effective_rank,alarm,embedding_std,embedding_rank,train_s,eval_s")
         #expect(lines.last == "2 0 True True True")
     }
 

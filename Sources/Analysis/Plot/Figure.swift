@@ -79,13 +79,16 @@ public struct Figure: Sendable {
     public var xLabel: String
     public var yLabel: String
     public var content: Content
+    /// A line under the title saying how the numbers were made (nil: none).
+    public var caption: String?
     /// Fixed y range (nil: fitted to the data).
     public var yRange: ClosedRange<Double>?
     /// Draw markers at the data points (for sparse series such as an ablation).
     public var markers: Bool
 
     public init(title: String, xLabel: String, yLabel: String, content: Content,
-                yRange: ClosedRange<Double>? = nil, markers: Bool = false) {
+                yRange: ClosedRange<Double>? = nil, markers: Bool = false, caption: String? = nil) {
+        self.caption = caption
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel

@@ -18,13 +18,17 @@ public struct FigureRenderer {
             // Room for the colour bar on the right and turned column labels below.
             return (150 * scale, 100 * scale, canvas.width - 160 * scale, canvas.height - 230 * scale)
         }
-        return (150 * scale, 100 * scale, canvas.width - 50 * scale, canvas.height - 120 * scale)
+        return (150 * scale, (figure.caption == nil ? 100 : 125) * scale, canvas.width - 50 * scale, canvas.height - 120 * scale)
     }
 
     public func draw(on canvas: Canvas) {
         let area = plotArea(on: canvas)
         canvas.text(figure.title, x: canvas.width / 2, y: 60 * scale, size: 34 * scale, colour: .black,
                     anchor: .middle, vertical: false, bold: true)
+        if let caption = figure.caption {
+            canvas.text(caption, x: canvas.width / 2, y: 98 * scale, size: 19 * scale, colour: Colour(0.35, 0.35, 0.35),
+                        anchor: .middle, vertical: false, bold: false)
+        }
         canvas.text(figure.xLabel, x: (area.left + area.right) / 2, y: canvas.height - 30 * scale, size: 28 * scale,
                     colour: .black, anchor: .middle, vertical: false, bold: false)
         canvas.text(figure.yLabel, x: 45 * scale, y: (area.top + area.bottom) / 2, size: 28 * scale, colour: .black,

@@ -62,7 +62,7 @@ enum CurvesPanel {
                 for dx in x0...max(x0, x1) {
                     let t = x1 > x0 ? Double(dx - x0) / Double(x1 - x0) : 0
                     let top = dotY(a.high + t * (b.high - a.high)), bottom = dotY(a.low + t * (b.low - a.low))
-                    for dy in min(top, bottom)...max(top, bottom) where (dx + dy) % 2 == 0 { canvas.set(dx, dy, ink: ink) }
+                    for dy in min(top, bottom)...max(top, bottom) where dx % 2 == 0 && dy % 3 == 0 { canvas.set(dx, dy, ink: ink) }
                 }
             }
         }

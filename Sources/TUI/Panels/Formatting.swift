@@ -2,6 +2,12 @@ import Foundation
 
 /// Short text forms of numbers for narrow columns.
 enum Formatting {
+    /// Seconds with one decimal below 100 s, whole seconds above.
+    static func seconds(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "—" }
+        return value < 100 ? String(format: "%.1fs", value) : String(format: "%.0fs", value)
+    }
+
     static func number(_ value: Double?, _ format: String, missing: String = "—") -> String {
         guard let value, value.isFinite else { return missing }
         return String(format: format, value)

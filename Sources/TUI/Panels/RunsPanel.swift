@@ -7,15 +7,16 @@ enum RunsPanel {
                    focused: state.focus == .runs)
         let inner = rect.inset(1)
         guard inner.width > 20, inner.height > 1 else { return }
-        // Fixed columns take 52 cells; the name gets most of the rest, then the settings
+        // Fixed columns take 52 cells, 63 with the train+eval times (shown from 80 cells); the name gets most of the rest, then the settings
         // (left out on narrow screens: the name already says a triplet run's setting).
         let showSettings = inner.width >= 80
-        let flexible = max(10, inner.width - 52)
+        let showTimes = inner.width >= 80
+        let flexible = max(10, inner.width - (showTimes ? 63 : 52))
         let nameWidth = showSettings ? max(10, min(22, flexible * 3 / 5)) : max(10, min(22, flexible - 1))
         let detailWidth = max(8, min(24, flexible - nameWidth - 1))
         let barWidth = 8
         let header = Formatting.padded("run", nameWidth) + " " + (showSettings ? Formatting.padded("settings", detailWidth) + " " : "")
-            + "status    epoch   " + Formatting.padded("progress", barWidth) + "     loss   img/s ETA"
+            + "status    epoch   " + Formatting.padded("progress", barWidth) + "     loss   img/s " + (showTimes ? "train+eval " : "") + "ETA"
         grid.put(header, x: inner.x, y: inner.y, ink: .dim, limit: inner.width)
         let visible = inner.height - 1
         let first = max(0, min(state.selectedRun - visible + 1, snapshot.runs.count - visible))
@@ -44,6 +45,9 @@ enum RunsPanel {
             column(Formatting.bar(run.progress, width: barWidth, ascii: grid.asciiOnly), barWidth, .accent)
             column(Formatting.rightAligned(Formatting.number(run.lastLoss, run.lastLoss.map { abs($0) >= 100 } == true ? "%.2f" : "%.4f"), 9), 9)
             column(Formatting.rightAligned(Formatting.number(run.imagesPerSecond, "%.0f"), 7), 7)
+            // Seconds the last epoch spent training and evaluating.
+            let last = run.metrics.last { $0.trainSeconds != nil }
+            if showTimes { column(Formatting.rightAligned(last.map { Formatting.seconds($0.trainSeconds) + "+" + Formatting.seconds($0.evalSeconds) } ?? "—", 10), 10) }
             column(Formatting.duration(run.status == .running || run.status == .queued ? run.etaSeconds : nil), 6)
         }
         if snapshot.runs.isEmpty { grid.put("no runs", x: inner.x, y: inner.y + 1, ink: .dim) }

@@ -11,6 +11,14 @@ public struct Evaluator {
     /// Images per forward pass.
     let chunk = 1000
 
+    /// What `evaluate` does, in words and numbers, for run.json and figure captions.
+    public func evaluationProtocol(dimension: Int) -> EvaluationProtocol {
+        var p = EvaluationProtocol.reference(dimension: dimension)
+        p.knnK = knn.k
+        p.knnTemperature = Double(knn.temperature)
+        return p
+    }
+
     public init(data: Dataset, augmenter: Augmenter) {
         self.data = data
         self.augmenter = augmenter

@@ -115,6 +115,7 @@ public struct RunFolder: Sendable {
                           deputies: truncated ? record.config.settings.deputies : nil,
                           seed: record.config.seed, rows: rows, centreDistances: distances, classNames: names)
         metrics.references = readReferences()?.analysis
+        metrics.evaluation = record.evaluation
         return metrics
     }
 

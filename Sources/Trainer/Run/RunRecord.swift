@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 
 /// Where a run stands. `failed`: its files could not be written (read-only, vanished or
@@ -21,6 +22,8 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var startedAt: Date
     public var endedAt: Date?
     public var epochsCompleted: Int
+    /// How accuracies are measured (absent in runs from before version 0.3).
+    public var evaluation: EvaluationProtocol?
 
     public init(name: String, config: RunConfig, dataSet: String, dataChecksum: String,
                 trainImages: Int, testImages: Int) {

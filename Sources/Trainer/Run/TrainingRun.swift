@@ -48,8 +48,10 @@ public final class TrainingRun {
         order = Array(0..<data.train.count)
         record = RunRecord(name: config.name, config: config, dataSet: data.name, dataChecksum: data.checksum,
                            trainImages: data.train.count, testImages: data.test.count)
+        record.evaluation = evaluator.evaluationProtocol(dimension: config.backbone.representationSize)
+        // Temporaries of a killed process, even one killed before its first run.json landed.
+        AtomicFile.removeLeftovers(in: folder.path)
         if folder.exists {
-            AtomicFile.removeLeftovers(in: folder.path)
             let existing = try folder.readRecord()
             guard existing.config == config else {
                 throw RunError("\(folder.recordPath): holds a run with a different config; choose another --out or remove the folder")
@@ -144,10 +146,12 @@ public final class TrainingRun {
             row.loss = p.lossSum / Double(max(p.step, 1))
             row.prOmegaMeasured = p.shareCount > 0 ? p.shareSum / Double(p.shareCount) : nil
             row.imagesPerSecond = Double(p.step * config.batch) / max(p.trainSeconds, 1e-9)
+            row.trainSeconds = p.trainSeconds
             wallSeconds += p.trainSeconds
         }
         progress = nil
         let distances = evaluator.evaluate(method.backbone, projector: method.projector, dimension: config.backbone.representationSize, into: &row)
+        row.evalSeconds = Date().timeIntervalSince(started)
         wallSeconds += Date().timeIntervalSince(started)
         row.wallSeconds = wallSeconds
         metrics.append(row)

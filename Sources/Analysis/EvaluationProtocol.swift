@@ -1,0 +1,32 @@
+/// How a representation is scored, written beside every result (run.json, the export's
+/// `evaluation.json`, each accuracy figure's caption) so a number never travels without
+/// the settings that produced it.
+public struct EvaluationProtocol: Sendable, Codable, Equatable {
+    public var knnK: Int
+    public var knnTemperature: Double
+    public var knnMetric: String
+    public var memoryBank: String
+    public var layer: String
+    public var linearProbe: String
+    public var testSet: String
+
+    enum CodingKeys: String, CodingKey {
+        case knnK = "knn_k", knnTemperature = "knn_temperature", knnMetric = "knn_metric", memoryBank = "memory_bank"
+        case layer, linearProbe = "linear_probe", testSet = "test_set"
+    }
+
+    /// The protocol of the reference workloads, for a representation of `dimension` values.
+    public static func reference(dimension: Int) -> EvaluationProtocol {
+        EvaluationProtocol(knnK: 200, knnTemperature: 0.1, knnMetric: "cosine, votes weighted by exp(similarity / temperature)",
+                           memoryBank: "the whole train split, un-augmented, features recomputed after every epoch",
+                           layer: "backbone output (\(dimension)-d), BatchNorm in evaluation mode",
+                           linearProbe: "multinomial logistic regression on standardised frozen features, L-BFGS, 100 iterations, L2 1e-4",
+                           testSet: "the whole test split, un-augmented")
+    }
+
+    /// One line for figure captions.
+    public var caption: String {
+        "kNN: k = \(knnK), cosine, exp(sim/\(String(format: "%g", knnTemperature))) votes, train split as memory bank; "
+            + "linear: logistic regression (L-BFGS) on standardised features; \(layer.components(separatedBy: ",").first ?? layer)"
+    }
+}
