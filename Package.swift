@@ -53,7 +53,7 @@ let package = Package(
         // Fixtures shared by the test targets (files written with the real libraries).
         .target(name: "TestSupport", dependencies: ["Trainer", "CPNG"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "TensorCore", "TestSupport"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "TensorCore", "Analysis", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TensorCore", "CPNG", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Trainer", "Analysis"]),
         .testTarget(name: "ReaderFuzzingTests", dependencies: ["ReaderFuzzing", "Trainer", "Analysis", "TestSupport"]),

@@ -42,11 +42,18 @@ public enum Figures {
             guard let first = group.runs.first else { return nil }
             var byEpoch: [Int: [Double]] = [:]
             for run in group.runs {
-                for row in run.rows { if let v = value(row), v.isFinite { byEpoch[row.epoch, default: []].append(v) } }
+                // A fork is drawn from the epoch it left its parent, so the two curves join.
+                for row in run.rows where row.epoch >= (run.forkedFrom?.epoch ?? 0) {
+                    if let v = value(row), v.isFinite { byEpoch[row.epoch, default: []].append(v) }
+                }
             }
             let epochs = byEpoch.keys.sorted()
             guard !epochs.isEmpty else { return nil }
-            let colour = colours[first.run] ?? .black, dashed = first.method == "supervised"
+            let parentColour = first.forkedFrom.flatMap { fork in
+                groups.first { g in g.runs.contains { $0.run == fork.parent } }.flatMap { g in g.runs.first.flatMap { colours[$0.run] } }
+            }
+            let colour = parentColour.map { $0.lightened(0.45) } ?? colours[first.run] ?? .black
+            let dashed = first.method == "supervised"
             guard group.runs.count > 1 else {
                 return Series(name: first.run, points: epochs.map { (Double($0), byEpoch[$0]?.first ?? 0) }, colour: colour, dashed: dashed)
             }

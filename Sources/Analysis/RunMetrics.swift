@@ -13,6 +13,8 @@ public struct RunMetrics: Sendable {
     public var classNames: [String]
     /// The run's reference lines (raw pixels, random initialisation), if saved.
     public var references: References?
+    /// For a fork: its parent run's name and the epoch it started from.
+    public var forkedFrom: (parent: String, epoch: Int)?
     /// How the run's accuracies were measured, if recorded.
     public var evaluation: EvaluationProtocol?
 

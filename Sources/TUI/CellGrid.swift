@@ -1,6 +1,6 @@
 /// Colours of the screen, as indices the ncurses sink maps to colour pairs.
 public enum Ink: UInt8, Sendable, CaseIterable {
-    case normal = 0, dim, accent, good, warning, bad, simclr, moco, byol, triplet, supervised, extra
+    case normal = 0, dim, accent, good, warning, bad, simclr, moco, byol, triplet, supervised, extra, fork
 
     /// The ink of a method's curves and names.
     public static func method(_ name: String) -> Ink {

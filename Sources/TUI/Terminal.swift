@@ -46,7 +46,7 @@ public final class Terminal {
             // Ink raw value → (256-colour, 8-colour) foreground.
             let table: [Ink: (Int16, Int16)] = [
                 .dim: (244, 7), .accent: (75, 6), .good: (71, 2), .warning: (178, 3), .bad: (196, 1),
-                .simclr: (32, 4), .moco: (166, 1), .byol: (35, 2), .triplet: (214, 3), .supervised: (252, 7), .extra: (175, 5),
+                .simclr: (32, 4), .moco: (166, 1), .byol: (35, 2), .triplet: (214, 3), .supervised: (252, 7), .extra: (175, 5), .fork: (222, 3),
             ]
             for (ink, colour) in table { init_pair(Int16(ink.rawValue), rich ? colour.0 : colour.1, -1) }
         }

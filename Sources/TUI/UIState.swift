@@ -45,6 +45,7 @@ public enum KeyMap {
         ("s", "queue the truncation sweep (skip 0 … 100)"),
         ("m", "curves: kNN or linear-probe accuracy"),
         ("r", "the selected run again, next seed (mean + band)"),
+        ("f", "fork the selected triplet run: next skip/deputies"),
         ("e", "export CSV, PNG, SVG and Markdown"),
         ("?", "this help"),
         ("q", "quit (finished epochs saved; --resume continues)"),
@@ -79,6 +80,7 @@ public enum KeyMap {
         case .character("s"): return .command(.queueSweep)
         case .character("e"): return .command(.export)
         case .character("r"): return selected.map { .command(.addSeed(run: $0)) } ?? .none
+        case .character("f"): return selected.map { .command(.fork(run: $0)) } ?? .none
         case .character("q"): return .quit
         default: return .none
         }

@@ -8,13 +8,53 @@ struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train", abstract: "Train one method, writing OUT/<run>/metrics.csv, run.json and checkpoints.")
 
-    @Option(help: "simclr, moco, byol, triplet or supervised.") var method: MethodKind
+    @Option(help: "simclr, moco, byol, triplet or supervised.") var method: MethodKind?
     @Option(help: "Truncated triplet: ranked negatives skipped (the truncation threshold).") var skip = 1
+    @Option(help: ArgumentHelp("Fork a triplet run from its latest checkpoint with other --skip, --deputies, --gamma (and --epochs); the fork goes beside its parent unless --out is given.",
+                               valueName: "RUN_DIR[@EPOCH]"))
+    var fork: String?
     @OptionGroup var options: TrainingOptions
     @OptionGroup var output: OutputOptions
 
+    func validate() throws {
+        if fork == nil && method == nil { throw ValidationError("Missing expected argument '--method <method>' (or --fork RUN_DIR)") }
+        if fork != nil && method != nil { throw ValidationError("--fork takes the method of its parent; leave out --method") }
+    }
+
     func run() throws {
+        if let fork { return try runFork(fork) }
+        guard let method else { return }
         try Launch.run([options.config(method, skip: skip)], options: options, output: output)
+    }
+
+    /// `--fork RUN_DIR[@EPOCH]`: the parent's config with the new truncation settings.
+    private func runFork(_ spec: String) throws {
+        var path = spec, epoch: Int?
+        if let at = spec.lastIndex(of: "@") {
+            guard let value = Int(spec[spec.index(after: at)...]), value >= 0 else {
+                throw CommandFailure("--fork \(spec): the epoch after @ must be a whole number")
+            }
+            path = String(spec[..<at])
+            epoch = value
+        }
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        let parent = RunFolder(path: path)
+        guard parent.exists else { throw CommandFailure("\(path): holds no run (no run.json)") }
+        let parentConfig: RunConfig
+        do { parentConfig = try parent.readRecord().config } catch { throw CommandFailure(error.description) }
+        configureBLAS()
+        let data: Dataset
+        do { data = try DataCatalog.load(parentConfig.data).limitingTrain(to: parentConfig.trainLimit) } catch {
+            throw CommandFailure(error.description)
+        }
+        let out = output.out ?? (path as NSString).deletingLastPathComponent
+        let run: TrainingRun
+        do {
+            run = try TrainingRun.fork(parent: parent, epoch: epoch, skip: skip, deputies: options.deputies, gamma: options.gamma,
+                                       epochs: options.epochs, data: data, out: out.isEmpty ? "." : out, resume: output.resume)
+        } catch { throw CommandFailure(error.description) }
+        let failures = RunScheduler.runAll([run], events: EpochReport.handler(ProgressLine(enabled: !options.quiet)))
+        if !failures.isEmpty { throw ExitCode.failure }
     }
 }
 

@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Testing
 import TensorCore
@@ -58,6 +59,39 @@ import TestSupport
         let checkpoint = try #require(try folder.readCheckpoint())
         #expect(checkpoint.epoch == 1)
         #expect(checkpoint.globalStep == 10)
+    }
+
+    /// A fork with its parent's own settings continues exactly as the parent does: same
+    /// weights, optimiser, random state, epoch numbering. A fork with another skip differs.
+    @Test func forkContinuesFromTheParentsCheckpoint() throws {
+        let out = makeTemporaryFolder("fork")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        var c = config(.triplet, epochs: 4)
+        c.batch = 64
+        let data = Self.data.limitingTrain(to: 640)
+        let parent = try TrainingRun(config: c, data: data, folder: RunFolder(path: out + "/parent"), resume: false)
+        for _ in 0...2 { try parent.advance() }
+        let same = try TrainingRun.fork(parent: parent.folder, epoch: 2, skip: 1, deputies: 9, gamma: 2, epochs: nil, data: data, out: out)
+        let other = try TrainingRun.fork(parent: parent.folder, epoch: nil, skip: 20, deputies: 9, gamma: 2, epochs: nil, data: data, out: out)
+        #expect(same.config.name == "triplet-skip1-dep9-fork-e2" && other.config.name == "triplet-skip20-dep9-fork-e2")
+        #expect(same.nextEpoch == 3 && same.metrics.map(\.epoch) == [0, 1, 2])
+        while !parent.isFinished { try parent.advance() }
+        while !same.isFinished { try same.advance() }
+        while !other.isFinished { try other.advance() }
+        func untimed(_ rows: [EpochMetrics]) -> [EpochMetrics] {
+            rows.map { var r = $0; r.imagesPerSecond = nil; r.wallSeconds = nil; r.trainSeconds = nil; r.evalSeconds = nil; return r }
+        }
+        // Compared as written (metrics.csv rounds), since the fork's first rows come from there.
+        let parentRows = try untimed(parent.folder.readMetrics()), sameRows = try untimed(same.folder.readMetrics())
+        #expect(sameRows == parentRows, "the fork did not continue from the parent's state")
+        #expect(other.metrics.map(\.epoch) == [0, 1, 2, 3, 4])
+        #expect(try untimed(Array(other.folder.readMetrics().prefix(3))) == Array(parentRows.prefix(3)))
+        #expect(other.metrics[3].loss != parent.metrics[3].loss, "another skip must train differently")
+        let record = try RunFolder(path: out + "/triplet-skip20-dep9-fork-e2").readRecord()
+        #expect(record.config.fork == ForkOrigin(parentFolder: out + "/parent", parentName: "triplet-skip1-dep9", epoch: 2))
+        #expect(throws: RunError.self) {
+            try TrainingRun.fork(parent: parent.folder, epoch: 2, skip: 5, deputies: 9, gamma: 2, epochs: nil, data: data, out: out)
+        }
     }
 
     @Test func damagedCheckpointIsRefusedByName() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TestSupport
+import Trainer
 
 /// The real binary in a real pseudo-terminal: tmux runs it, `send-keys` types, and
 /// `capture-pane` reads the screen back.
@@ -100,6 +101,32 @@ import TestSupport
         let second = (try? String(contentsOfFile: out + "/exit-status-2", encoding: .utf8)) ?? ""
         #expect(second.trimmingCharacters(in: .whitespacesAndNewlines) == "EXIT=0")
         #expect(tmux.wait(timeout: 5) { $0.contains("runs are in") && !$0.contains("Learning curves") }, "not restored after Ctrl-C")
+    }
+
+    @Test func forkKeyForksTheSelectedTripletRunAndBothGoOn() throws {
+        let out = makeTemporaryFolder("tui-fork")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let tmux = Tmux()
+        let command = "LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(WorkbenchBinary.path)' --data synthetic --methods triplet "
+            + "--epochs 5 --train-size 1024 --batch 128 --out '\(out)/session'; sleep 600"
+        tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "120", "-y", "36", command])
+        let parentCheckpoint = out + "/session/triplet-skip1-dep9/checkpoint.bin"
+        #expect(tmux.wait(timeout: 60) { _ in
+            (try? Checkpoint.decode(Data(contentsOf: URL(fileURLWithPath: parentCheckpoint)), path: "c"))?.epoch ?? 0 >= 1
+        }, "the parent never finished an epoch")
+        tmux.keys(">")
+        #expect(tmux.wait(timeout: 5) { $0.contains("skip 11, deputies 9") })
+        tmux.keys("f")
+        #expect(tmux.wait(timeout: 20) { $0.contains("forked triplet-skip11-dep9-fork-e") }, "no fork:\n\(tmux.screen())")
+        // Both runs train to the end: the parent and the fork show done.
+        #expect(tmux.wait(timeout: 120) { screen in
+            screen.split(separator: "\n").filter { $0.contains("triplet-skip") && $0.contains("done") }.count == 2
+        }, "parent and fork did not both finish:\n\(tmux.screen())")
+        let forks = (try? FileManager.default.contentsOfDirectory(atPath: out + "/session")) ?? []
+        let fork = try #require(forks.first { $0.hasPrefix("triplet-skip11-dep9-fork-e") })
+        let record = (try? String(contentsOfFile: out + "/session/\(fork)/run.json", encoding: .utf8)) ?? ""
+        #expect(record.contains("\"parent\" : \"triplet-skip1-dep9\"") && record.contains("\"status\" : \"done\""))
+        tmux.keys("q")
     }
 
     @Test func divergedRunIsMarkedOnTheScreen() throws {

@@ -175,3 +175,34 @@ import TestSupport
         #expect(collapsed.first?["alarm"] == "", "epoch 0 (random initialisation) is not collapsed")
     }
 }
+
+@Suite struct ForkCommandTests {
+    @Test func forkGoesBesideItsParentAndNamesIt() throws {
+        let out = makeTemporaryFolder("fork-cli")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let small = ["--data", "synthetic", "--train-size", "1024", "--batch", "128", "--quiet"]
+        let parent = try WorkbenchBinary.run(["compare", "--methods", "byol,triplet", "--epochs", "2", "--out", out] + small)
+        #expect(parent.status == 0, "\(parent.standardError)")
+        let fork = try WorkbenchBinary.run(["train", "--fork", out + "/triplet-skip1-dep9@2", "--skip", "20", "--epochs", "4", "--quiet"])
+        #expect(fork.status == 0, "\(fork.standardError)")
+        let folder = out + "/triplet-skip20-dep9-fork-e2"
+        let record = (try? String(contentsOfFile: folder + "/run.json", encoding: .utf8)) ?? ""
+        #expect(record.contains("\"parent\" : \"triplet-skip1-dep9\"") && record.contains("\"epoch\" : 2"))
+        let forkRows = untimedMetrics(folder + "/metrics.csv"), parentRows = untimedMetrics(out + "/triplet-skip1-dep9/metrics.csv")
+        #expect(forkRows.count == 6)
+        #expect(forkRows.prefix(4).map { $0.dropFirst() } == parentRows.prefix(4).map { $0.dropFirst() }, "epochs 0–2 are the parent's")
+        #expect(forkRows.map { $0[2] } == ["epoch", "0", "1", "2", "3", "4"])
+
+        let exported = try WorkbenchBinary.run(["export", out, "--out", out + "/figures", "--format", "svg"])
+        #expect(exported.status == 0, "\(exported.standardError)")
+        let svg = (try? String(contentsOfFile: out + "/figures/accuracy-knn.svg", encoding: .utf8)) ?? ""
+        #expect(svg.contains("triplet-skip20-dep9-fork-e2"))
+
+        let early = try WorkbenchBinary.run(["train", "--fork", out + "/triplet-skip1-dep9@1", "--skip", "5", "--epochs", "4"])
+        #expect(early.status == 1 && early.standardError.contains("only epoch 2, the latest, has a checkpoint to fork from"))
+        let wrongMethod = try WorkbenchBinary.run(["train", "--fork", out + "/byol", "--skip", "5", "--epochs", "4"])
+        #expect(wrongMethod.status == 1 && wrongMethod.standardError.contains("only triplet runs fork"))
+        let nothing = try WorkbenchBinary.run(["train", "--fork", out + "/triplet-skip1-dep9", "--skip", "5"])
+        #expect(nothing.status == 1 && nothing.standardError.contains("give --epochs above 2"), "\(nothing.standardError)")
+    }
+}

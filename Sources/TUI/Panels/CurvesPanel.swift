@@ -21,7 +21,7 @@ enum CurvesPanel {
             let label = (grid.asciiOnly ? "- " : "━ ") + group.name + (group.seeds > 1 ? " ×\(group.seeds)" : "") + "  "
             if x + label.count > inner.x + inner.width { x = inner.x; y += 1 }
             guard y < inner.y + 2 else { break }
-            grid.put(label, x: x, y: y, ink: .method(group.method.rawValue), bold: group.name == selectedGroup)
+            grid.put(label, x: x, y: y, ink: group.ink, bold: group.name == selectedGroup)
             x += label.count
         }
         // Reference lines: raw pixels and random initialisation, dashed and dim.
@@ -56,7 +56,7 @@ enum CurvesPanel {
         // Bands first, then the lines; the selected run's group last, so it is on top.
         let order = groups.filter { $0.name != selectedGroup } + groups.filter { $0.name == selectedGroup }
         for group in order where group.seeds > 1 {
-            let ink = Ink.method(group.method.rawValue)
+            let ink = group.ink
             for (a, b) in zip(group.points, group.points.dropFirst()) {
                 let (x0, x1) = (dotX(a.epoch), dotX(b.epoch))
                 for dx in x0...max(x0, x1) {
@@ -68,7 +68,7 @@ enum CurvesPanel {
         }
         for group in order {
             let points = group.points.map { (dotX($0.epoch), dotY($0.mean)) }
-            let ink = Ink.method(group.method.rawValue)
+            let ink = group.ink
             let dashed = group.method == .supervised
             if points.count == 1 { canvas.set(points[0].0, points[0].1, ink: ink) }
             for (a, b) in zip(points, points.dropFirst()) { canvas.line(from: a, to: b, ink: ink, dashed: dashed) }
@@ -95,7 +95,11 @@ struct SeedGroup {
     var name: String
     var method: MethodKind
     var seeds: Int
+    var forked: Bool
     var points: [(epoch: Double, mean: Double, low: Double, high: Double)]
+
+    /// Forks are drawn in a colour related to their parent's.
+    var ink: Ink { forked ? .fork : .method(method.rawValue) }
 
     static func of(_ runs: [RunSnapshot], value: (EpochMetrics) -> Double?) -> [SeedGroup] {
         var order: [String] = [], members: [String: [RunSnapshot]] = [:]
@@ -107,12 +111,17 @@ struct SeedGroup {
         return order.compactMap { name in
             guard let runs = members[name], let first = runs.first else { return nil }
             var byEpoch: [Int: [Double]] = [:]
-            for run in runs { for m in run.metrics { if let v = value(m), v.isFinite { byEpoch[m.epoch, default: []].append(v) } } }
+            // A fork's curve starts at the epoch it was forked at, joined to its parent's.
+            for run in runs {
+                for m in run.metrics where m.epoch >= (run.forkedAt ?? 0) {
+                    if let v = value(m), v.isFinite { byEpoch[m.epoch, default: []].append(v) }
+                }
+            }
             let points = byEpoch.keys.sorted().map { epoch -> (epoch: Double, mean: Double, low: Double, high: Double) in
                 let values = byEpoch[epoch] ?? []
                 return (Double(epoch), values.reduce(0, +) / Double(max(values.count, 1)), values.min() ?? 0, values.max() ?? 0)
             }
-            return SeedGroup(name: name, method: first.method, seeds: runs.count, points: points)
+            return SeedGroup(name: name, method: first.method, seeds: runs.count, forked: first.forkedAt != nil, points: points)
         }
     }
 }

@@ -36,7 +36,7 @@ enum RunsPanel {
                 grid.put(Formatting.padded(text, width), x: x, y: y, ink: ink, reverse: selected, limit: inner.x + inner.width - x)
                 x += width + 1
             }
-            column(run.name, nameWidth, .method(run.method.rawValue))
+            column(run.name, nameWidth, run.forkedAt != nil ? .fork : .method(run.method.rawValue))
             if showSettings { column(run.detail, detailWidth) }
             // A collapsed run keeps training, but its status says so in red.
             let collapsed = run.metrics.last?.collapsed == true && run.status != .diverged && run.status != .failed

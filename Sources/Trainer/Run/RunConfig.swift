@@ -16,6 +16,8 @@ public struct RunConfig: Sendable, Codable, Equatable {
     public var weightDecay: Float = 5e-4
     public var seed: UInt64 = 0
     public var settings = MethodSettings()
+    /// Set when the run was forked from another run's checkpoint (nil in older run files).
+    public var fork: ForkOrigin?
 
     public init(method: MethodKind) { self.method = method }
 
@@ -53,6 +55,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
             name += settings.medianNegative ? "-median" : "-skip\(settings.skip)-dep\(settings.deputies)"
         }
         if seed != 0 { name += "-seed\(seed)" }
+        if let fork { name += "-fork-e\(fork.epoch)" }
         return name
     }
 
@@ -88,5 +91,23 @@ public struct RunConfig: Sendable, Codable, Equatable {
         if !(0...1).contains(s.targetMomentum) { found.append("target momentum must lie in [0, 1]") }
         if !(weightDecay >= 0 && weightDecay.isFinite) { found.append("weight decay must be finite and ≥ 0") }
         return found
+    }
+}
+
+/// Where a forked run came from: its parent's folder and name, and the epoch whose
+/// checkpoint it started from (its own epochs continue from there).
+public struct ForkOrigin: Sendable, Codable, Equatable {
+    public var parentFolder: String
+    public var parentName: String
+    public var epoch: Int
+
+    public init(parentFolder: String, parentName: String, epoch: Int) {
+        self.parentFolder = parentFolder
+        self.parentName = parentName
+        self.epoch = epoch
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case parentFolder = "parent_folder", parentName = "parent", epoch
     }
 }

@@ -116,6 +116,7 @@ public struct RunFolder: Sendable {
                           seed: record.config.seed, rows: rows, centreDistances: distances, classNames: names)
         metrics.references = readReferences()?.analysis
         metrics.evaluation = record.evaluation
+        metrics.forkedFrom = record.config.fork.map { ($0.parentName, $0.epoch) }
         return metrics
     }
 

@@ -63,10 +63,60 @@ public final class TrainingRun {
                 throw RunError("\(folder.recordPath): was trained on different data (checksum \(existing.dataChecksum), now \(data.checksum))")
             }
             try restore(from: existing)
+        } else if let fork = config.fork {
+            try start(from: fork)
         } else {
             try folder.create()
             try folder.write(record)
         }
+    }
+
+    /// A triplet run with other truncation settings, starting from `parent`'s latest
+    /// checkpoint (which must be at `epoch` when given): same weights, optimiser state,
+    /// random state and epoch numbering, so the two curves differ only by the setting.
+    public static func fork(parent: RunFolder, epoch: Int?, skip: Int, deputies: Int, gamma: Float, epochs: Int?,
+                            data: Dataset, out: String, resume: Bool = false) throws(RunError) -> TrainingRun {
+        let record = try parent.readRecord()
+        guard record.config.method == .triplet else {
+            throw RunError("\(parent.path): is a \(record.config.method.rawValue) run; only triplet runs fork (their truncation setting changes)")
+        }
+        guard let checkpoint = try parent.readCheckpoint() else { throw RunError("\(parent.checkpointPath): no checkpoint to fork from") }
+        if let epoch, epoch != checkpoint.epoch {
+            throw RunError("\(parent.path)@\(epoch): only epoch \(checkpoint.epoch), the latest, has a checkpoint to fork from")
+        }
+        var config = record.config
+        config.settings.skip = skip
+        config.settings.deputies = deputies
+        config.settings.gamma = gamma
+        config.settings.medianNegative = false
+        if let epochs { config.epochs = epochs }
+        guard config.epochs > checkpoint.epoch else {
+            throw RunError("the fork starts after epoch \(checkpoint.epoch) and would train nothing; give --epochs above \(checkpoint.epoch)")
+        }
+        config.fork = ForkOrigin(parentFolder: parent.path, parentName: record.name, epoch: checkpoint.epoch)
+        return try TrainingRun(config: config, data: data, folder: RunFolder(path: out + "/" + config.name), resume: resume)
+    }
+
+    /// Fills a new fork's folder from its parent: the parent's rows up to the fork epoch,
+    /// its references, and the networks and optimiser of its checkpoint.
+    private func start(from fork: ForkOrigin) throws(RunError) {
+        let parent = RunFolder(path: fork.parentFolder)
+        guard let checkpoint = try parent.readCheckpoint(), checkpoint.epoch == fork.epoch else {
+            throw RunError("\(parent.checkpointPath): is no longer at epoch \(fork.epoch); fork from its latest epoch")
+        }
+        let parentRecord = try parent.readRecord()
+        guard parentRecord.dataChecksum == data.checksum else {
+            throw RunError("\(parent.path): was trained on different data than this fork")
+        }
+        try load(checkpoint)
+        metrics = try parent.readMetrics().filter { $0.epoch <= fork.epoch }
+        record.epochsCompleted = fork.epoch
+        references = parent.readReferences()
+        try folder.create()
+        try folder.writeMetrics(metrics, run: config.name, method: config.method.rawValue)
+        try folder.write(makeCheckpoint(epoch: fork.epoch))
+        if let references { try folder.write(references) }
+        try folder.write(record)
     }
 
     /// The epoch being trained: its position and running sums.
@@ -233,6 +283,22 @@ public final class TrainingRun {
             record.status = .running
             return
         }
+        try load(checkpoint)
+        let saved = try folder.readMetrics().filter { $0.epoch <= checkpoint.epoch }
+        guard saved.count == checkpoint.epoch + 1 else {
+            throw RunError("\(folder.metricsPath): has \(saved.count) epochs but the checkpoint is at epoch \(checkpoint.epoch)")
+        }
+        metrics = saved
+        record.epochsCompleted = checkpoint.epoch
+        if record.status != .done || checkpoint.epoch < config.epochs {
+            record.status = .running
+            record.message = nil
+            record.endedAt = nil
+        }
+    }
+
+    /// Puts a checkpoint's networks, optimiser, random and step state in place.
+    private func load(_ checkpoint: Checkpoint) throws(RunError) {
         let targets = tensors()
         guard checkpoint.tensors.count == targets.count,
               zip(checkpoint.tensors, targets).allSatisfy({ $0.count == $1.count }) else {
@@ -248,16 +314,5 @@ public final class TrainingRun {
         rng = RandomGenerator(state: checkpoint.rngState)
         globalStep = checkpoint.globalStep
         wallSeconds = checkpoint.wallSeconds
-        let saved = try folder.readMetrics().filter { $0.epoch <= checkpoint.epoch }
-        guard saved.count == checkpoint.epoch + 1 else {
-            throw RunError("\(folder.metricsPath): has \(saved.count) epochs but the checkpoint is at epoch \(checkpoint.epoch)")
-        }
-        metrics = saved
-        record.epochsCompleted = checkpoint.epoch
-        if record.status != .done || checkpoint.epoch < config.epochs {
-            record.status = .running
-            record.message = nil
-            record.endedAt = nil
-        }
     }
 }

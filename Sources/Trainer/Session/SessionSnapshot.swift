@@ -19,10 +19,13 @@ public struct RunSnapshot: Sendable, Equatable {
     public var etaSeconds: Double?
     public var metrics: [EpochMetrics]
     public var message: String?
+    /// The epoch a fork started from (its curve is drawn from there, in a related colour).
+    public var forkedAt: Int?
 
     public init(name: String, method: MethodKind, detail: String, skip: Int?, status: RunStatus, paused: Bool,
                 epochsDone: Int, totalEpochs: Int, step: Int, stepsPerEpoch: Int, lastLoss: Double?,
-                imagesPerSecond: Double?, etaSeconds: Double?, metrics: [EpochMetrics], message: String?) {
+                imagesPerSecond: Double?, etaSeconds: Double?, metrics: [EpochMetrics], message: String?, forkedAt: Int? = nil) {
+        self.forkedAt = forkedAt
         self.name = name
         self.method = method
         self.detail = detail
@@ -91,6 +94,8 @@ public enum SessionCommand: Sendable, Equatable {
     case queueSweep
     /// The run again with the next unused seed, so its curve becomes a mean with a band.
     case addSeed(run: String)
+    /// A fork of a triplet run from its latest checkpoint, with the next skip and deputies.
+    case fork(run: String)
     case export
     case quit
 }

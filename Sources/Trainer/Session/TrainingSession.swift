@@ -132,6 +132,8 @@ private final class Worker {
             for skip in TrainingSession.sweepSkips where skip + nextDeputies <= negatives { queue(skip: skip) }
         case let .addSeed(name):
             addSeed(to: name)
+        case let .fork(name):
+            fork(name)
         case .export:
             export()
         case .quit:
@@ -155,6 +157,26 @@ private final class Worker {
         var config = run.config
         config.seed = (siblings.map(\.config.seed).max() ?? 0) + 1
         add(config)
+    }
+
+    private func fork(_ name: String) {
+        guard let parent = runs.first(where: { $0.config.name == name }) else { return }
+        guard parent.config.method == .triplet else {
+            message = "only triplet runs fork: select one (↑ ↓) and press f"
+            return
+        }
+        do {
+            let run = try TrainingRun.fork(parent: parent.folder, epoch: nil, skip: nextSkip, deputies: nextDeputies,
+                                           gamma: parent.config.settings.gamma, epochs: nil, data: data, out: out, resume: true)
+            guard !runs.contains(where: { $0.config.name == run.config.name }) else {
+                message = "\(run.config.name) is already in this session"
+                return
+            }
+            runs.append(run)
+            message = "forked \(run.config.name) from \(name) at epoch \(run.config.fork?.epoch ?? 0)"
+        } catch {
+            message = error.description
+        }
     }
 
     private func sameExceptSeed(_ a: RunConfig, _ b: RunConfig) -> Bool {
@@ -255,6 +277,6 @@ private final class Worker {
                            stepsPerEpoch: run.stepsPerEpoch, lastLoss: run.lastStepLoss.map(Double.init) ?? run.metrics.last?.loss,
                            imagesPerSecond: run.metrics.last?.imagesPerSecond,
                            etaSeconds: run.isFinished ? nil : eta,
-                           metrics: run.metrics, message: run.record.message)
+                           metrics: run.metrics, message: run.record.message, forkedAt: c.fork?.epoch)
     }
 }
