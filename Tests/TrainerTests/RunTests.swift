@@ -8,11 +8,18 @@ import TestSupport
 @Suite(.serialized) struct RunTests {
     static let data = SyntheticShapes.dataset(trainCount: 5_000, testCount: 2_000)
 
-    func config(_ method: MethodKind, epochs: Int = 3) -> RunConfig {
+    func config(_ method: MethodKind, epochs: Int = 3, batch: Int = 256) -> RunConfig {
         var c = RunConfig(method: method)
         c.epochs = epochs
+        c.batch = batch
         c.data = "synthetic"
         return c
+    }
+
+    /// A small new run (batch 64) on the first `images` training images, in `folder`.
+    func smallRun(_ method: MethodKind, epochs: Int, images: Int, folder: String) throws -> TrainingRun {
+        try TrainingRun(config: config(method, epochs: epochs, batch: 64), data: Self.data.limitingTrain(to: images),
+                        folder: RunFolder(path: folder), resume: false)
     }
 
     /// The acceptance check of the methods: on synthetic, a few epochs lift every
@@ -42,9 +49,8 @@ import TestSupport
     @Test func runFolderHoldsRecordMetricsAndCheckpoint() throws {
         let out = makeTemporaryFolder("runs")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        var c = config(.triplet, epochs: 1)
-        c.batch = 64
-        let run = try TrainingRun(config: c, data: Self.data.limitingTrain(to: 640), folder: RunFolder(path: out + "/t"), resume: false)
+        let c = config(.triplet, epochs: 1, batch: 64)
+        let run = try smallRun(.triplet, epochs: 1, images: 640, folder: out + "/t")
         while !run.isFinished { try run.advance() }
         let folder = RunFolder(path: out + "/t")
         let record = try folder.readRecord()
@@ -66,10 +72,8 @@ import TestSupport
     @Test func forkContinuesFromTheParentsCheckpoint() throws {
         let out = makeTemporaryFolder("fork")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        var c = config(.triplet, epochs: 4)
-        c.batch = 64
         let data = Self.data.limitingTrain(to: 640)
-        let parent = try TrainingRun(config: c, data: data, folder: RunFolder(path: out + "/parent"), resume: false)
+        let parent = try smallRun(.triplet, epochs: 4, images: 640, folder: out + "/parent")
         for _ in 0...2 { try parent.advance() }
         let same = try TrainingRun.fork(parent: parent.folder, epoch: 2, skip: 1, deputies: 9, gamma: 2, epochs: nil, data: data, out: out)
         let other = try TrainingRun.fork(parent: parent.folder, epoch: nil, skip: 20, deputies: 9, gamma: 2, epochs: nil, data: data, out: out)
@@ -97,10 +101,9 @@ import TestSupport
     @Test func damagedCheckpointIsRefusedByName() throws {
         let out = makeTemporaryFolder("runs")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        var c = config(.byol, epochs: 2)
-        c.batch = 64
+        let c = config(.byol, epochs: 2, batch: 64)
         let data = Self.data.limitingTrain(to: 256)
-        let run = try TrainingRun(config: c, data: data, folder: RunFolder(path: out + "/b"), resume: false)
+        let run = try smallRun(.byol, epochs: 2, images: 256, folder: out + "/b")
         try run.advance()
         let path = out + "/b/checkpoint.bin"
         var bytes = [UInt8](try #require(FileManager.default.contents(atPath: path)))

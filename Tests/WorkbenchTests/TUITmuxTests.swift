@@ -28,6 +28,12 @@ import Trainer
             return false
         }
 
+        /// Starts `workbench arguments` (UTF-8, 120×36) in the session; `after` runs once it exits.
+        func launch(_ arguments: String, after: String = "") {
+            let command = "LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(WorkbenchBinary.path)' \(arguments)\(after); sleep 600"
+            run(["new-session", "-d", "-s", session, "-x", "120", "-y", "36", command])
+        }
+
         deinit { run(["kill-server"]) }
     }
 
@@ -37,9 +43,8 @@ import Trainer
         let out = makeTemporaryFolder("tui")
         defer { try? FileManager.default.removeItem(atPath: out) }
         let tmux = Tmux()
-        let command = "LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(WorkbenchBinary.path)' --data synthetic --methods simclr,triplet,supervised "
-            + "--epochs 30 --train-size 2048 --batch 128 --out '\(out)/session'; echo \"EXIT=$?\" > '\(out)/exit-status'; sleep 600"
-        tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "120", "-y", "36", command])
+        tmux.launch("--data synthetic --methods simclr,triplet,supervised --epochs 30 --train-size 2048 --batch 128 --out '\(out)/session'",
+                    after: "; echo \"EXIT=$?\" > '\(out)/exit-status'")
 
         // The curves panel gets points (braille dots) once the first epochs are evaluated.
         let hasCurves = tmux.wait { screen in
@@ -107,9 +112,7 @@ import Trainer
         let out = makeTemporaryFolder("tui-fork")
         defer { try? FileManager.default.removeItem(atPath: out) }
         let tmux = Tmux()
-        let command = "LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(WorkbenchBinary.path)' --data synthetic --methods triplet "
-            + "--epochs 5 --train-size 1024 --batch 128 --out '\(out)/session'; sleep 600"
-        tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "120", "-y", "36", command])
+        tmux.launch("--data synthetic --methods triplet --epochs 5 --train-size 1024 --batch 128 --out '\(out)/session'")
         let parentCheckpoint = out + "/session/triplet-skip1-dep9/checkpoint.bin"
         #expect(tmux.wait(timeout: 60) { _ in
             (try? Checkpoint.decode(Data(contentsOf: URL(fileURLWithPath: parentCheckpoint)), path: "c"))?.epoch ?? 0 >= 1
@@ -133,9 +136,7 @@ import Trainer
         let out = makeTemporaryFolder("tui-diverge")
         defer { try? FileManager.default.removeItem(atPath: out) }
         let tmux = Tmux()
-        let command = "LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(WorkbenchBinary.path)' --data synthetic --methods simclr "
-            + "--epochs 2 --lr 1e30 --train-size 1024 --batch 128 --out '\(out)/session'; sleep 600"
-        tmux.run(["new-session", "-d", "-s", tmux.session, "-x", "120", "-y", "36", command])
+        tmux.launch("--data synthetic --methods simclr --epochs 2 --lr 1e30 --train-size 1024 --batch 128 --out '\(out)/session'")
         #expect(tmux.wait(timeout: 60) { $0.contains("diverged") && $0.contains("loss became NaN") },
                 "no diverged mark:\n\(tmux.screen())")
         #expect(tmux.wait(timeout: 10) { $0.contains("Learning curves") }, "the workbench did not stay open")
