@@ -7,7 +7,7 @@ DEBIAN_PACKAGES := pkg-config libncursesw5-dev libopenblas-dev libpng-dev zlib1g
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: run test build release deps clean sanitize fuzz fuzz-corpus soak
+.PHONY: run test build release deps clean sanitize fuzz fuzz-corpus soak reproduce
 
 ## Install whichever Debian packages are missing; silent when all are present.
 deps:
@@ -57,6 +57,11 @@ fuzz-corpus: deps
 ## resident memory sampled every epoch (scripts/soak.sh; about an hour on 2 cores).
 soak: deps
 	scripts/soak.sh
+
+## The shipped experiments (examples/), figures and tables into docs/results/ (hours on 2 cores;
+## REPRODUCE_SUFFIX=-quick runs the quick variants in minutes).
+reproduce: deps
+	scripts/reproduce.sh
 
 clean:
 	rm -rf .build .build-tsan .build-asan .build-fuzz .build-soak Fuzz/.build

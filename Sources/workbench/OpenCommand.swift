@@ -15,6 +15,8 @@ struct OpenCommand: ParsableCommand {
     @Option(help: "Output folder (default: runs/session-<date>-<time>).") var out: String?
     @Option(name: .customLong("resume"), help: "Reopen the session in this folder, with its curves, and continue its runs.")
     var resumeDirectory: String?
+    @Option(help: "An experiment file (JSON, see examples/): it names the runs; --data, --epochs, --lr, --train-size, --seeds and --out still override it.")
+    var config: String?
 
     func run() throws {
         let configs: [RunConfig], folder: String, data: Dataset
@@ -28,13 +30,23 @@ struct OpenCommand: ParsableCommand {
                 throw CommandFailure(error.description)
             }
         } else {
-            let kinds = try Launch.parseList(methods, flag: "--methods") { MethodKind(rawValue: $0) }
-            configs = try options.expandingSeeds(kinds.map { options.config($0, skip: skip) })
+            var fileOut: String?
+            if let config {
+                let experiment = try Launch.experimentConfigs(config, options: options)
+                configs = experiment.configs
+                fileOut = experiment.out
+            } else {
+                let kinds = try Launch.parseList(methods, flag: "--methods") { MethodKind(rawValue: $0) }
+                configs = try options.expandingSeeds(kinds.map { options.config($0, skip: skip) })
+            }
             for c in configs { if let problem = c.problems().first { throw CommandFailure(problem) } }
+            guard let first = configs.first else { throw CommandFailure("no runs to train") }
             let stamp = DateFormatter()
             stamp.dateFormat = "yyyyMMdd-HHmmss"
-            folder = out ?? "runs/session-\(stamp.string(from: Date()))"
-            data = try options.loadData()
+            folder = out ?? fileOut ?? "runs/session-\(stamp.string(from: Date()))"
+            do { data = try DataCatalog.load(first.data).limitingTrain(to: first.trainLimit) } catch {
+                throw CommandFailure(error.description)
+            }
         }
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             throw CommandFailure("the workbench needs a terminal (standard input and output are not one); for scripts use `workbench compare` or `workbench train`")

@@ -108,11 +108,16 @@ enum Launch {
 
     /// Runs the experiment file at `path`, with the flags the user gave on top of it.
     static func run(experiment path: String, options: TrainingOptions, output: OutputOptions) throws {
+        let experiment = try experimentConfigs(path, options: options)
+        try run(experiment.configs, options: options, output: output, defaultOut: experiment.out)
+    }
+
+    /// The runs of the experiment file at `path` with the flags given on top, and its `out`.
+    static func experimentConfigs(_ path: String, options: TrainingOptions) throws -> (configs: [RunConfig], out: String?) {
         var file: ExperimentFile
         do { file = try ExperimentFile.read(path: path) } catch { throw CommandFailure(error.description) }
         if let seeds = try options.seedList() { file.seeds = seeds }
-        let configs = options.overriding(file.configs(defaultData: DataCatalog.defaultName))
-        try run(configs, options: options, output: output, defaultOut: file.out)
+        return (options.overriding(file.configs(defaultData: DataCatalog.defaultName)), file.out)
     }
 
     static func run(_ configs: [RunConfig], options: TrainingOptions, output: OutputOptions, defaultOut: String? = nil) throws {
