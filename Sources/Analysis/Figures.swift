@@ -62,7 +62,7 @@ public enum Figures {
                 return (Double(e), values.reduce(0, +) / Double(max(values.count, 1)))
             }
             let band = epochs.map { e -> (low: Double, high: Double) in ((byEpoch[e] ?? []).min() ?? 0, (byEpoch[e] ?? []).max() ?? 0) }
-            return Series(name: "\(group.name) (mean, min–max of \(group.runs.count) seeds)", points: points, colour: colour,
+            return Series(name: "\(group.name) (\(group.runs.count) seeds)", points: points, colour: colour,
                           dashed: dashed, band: band)
         }
     }
@@ -74,7 +74,16 @@ public enum Figures {
         let curves = series(runs, value: measure.value)
         return Figure(title: "Learning curves on \(dataName) (\(measure == .knn ? "kNN" : "linear probe"))",
                       xLabel: "epoch", yLabel: measure.label, content: .lines(curves + referenceSeries(runs, measure: measure)),
-                      caption: (evaluation ?? runs.lazy.compactMap(\.evaluation).first)?.caption)
+                      caption: caption(runs, evaluation: evaluation))
+    }
+
+    /// The evaluation protocol in one line, and how seeds are drawn when there are several.
+    static func caption(_ runs: [RunMetrics], evaluation: EvaluationProtocol?) -> String? {
+        let seeded = seedGroups(runs).contains { $0.runs.count > 1 }
+        let protocolLine = (evaluation ?? runs.lazy.compactMap(\.evaluation).first)?.caption
+        let seedLine = seeded ? "lines: mean over seeds, bands: min–max" : nil
+        let parts = [protocolLine, seedLine].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
     /// The reference values of a comparison, by name: raw pixels and random initialisation
@@ -84,7 +93,9 @@ public enum Figures {
         var result: [(String, Double)] = []
         let saved = runs.compactMap(\.references)
         if let pixels = saved.lazy.compactMap({ $0.pixels(measure) }).first { result.append(("raw pixels", pixels)) }
-        if let initial = saved.lazy.compactMap({ $0.randomInit(measure) }).first { result.append(("random init", initial)) }
+        // Seeds start from different weights: the line is their mean.
+        let initial = saved.compactMap { $0.randomInit(measure) }
+        if !initial.isEmpty { result.append(("random init", initial.reduce(0, +) / Double(initial.count))) }
         let goals = runs.filter { $0.method == "supervised" }.compactMap { $0.last.flatMap(measure.value) }
         if !goals.isEmpty { result.append(("supervised goal", goals.reduce(0, +) / Double(goals.count))) }
         return result
@@ -94,7 +105,7 @@ public enum Figures {
         let epochs = runs.flatMap { $0.rows.map(\.epoch) }
         guard let first = epochs.min(), let last = epochs.max(), last > first else { return [] }
         let shades: [String: Colour] = ["raw pixels": Colour(0.45, 0.45, 0.45), "random init": Colour(0.7, 0.7, 0.7),
-                                        "supervised goal": .black]
+                                        "supervised goal": Colour(0.25, 0.25, 0.25)]
         return referenceValues(runs, measure: measure).map { name, value in
             Series(name: "\(name) (\(String(format: "%.1f", value)))", points: [(Double(first), value), (Double(last), value)],
                    colour: shades[name] ?? .grey, dashed: true)

@@ -19,7 +19,9 @@ public enum LearningEfficiency {
     /// when there are several); without one, the best final accuracy of all runs.
     public static func table(_ runs: [RunMetrics], measure: AccuracyMeasure) -> (goal: Double?, rows: [EfficiencyRow]) {
         let supervised = runs.filter { $0.method == "supervised" }.compactMap { $0.last.flatMap(measure.value) }
-        let goal = supervised.max() ?? runs.compactMap { $0.last.flatMap(measure.value) }.max()
+        // The goal: the supervised runs' mean final accuracy (over seeds), else the best run's.
+        let goal = supervised.isEmpty ? runs.compactMap { $0.last.flatMap(measure.value) }.max()
+            : supervised.reduce(0, +) / Double(supervised.count)
         let rows = runs.map { run -> EfficiencyRow in
             let points = run.rows.compactMap { row in measure.value(row).map { (epoch: row.epoch, value: $0) } }
             var reached: [Double: Int] = [:]

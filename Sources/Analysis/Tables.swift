@@ -120,7 +120,7 @@ public enum Tables {
             text += "| " + cells.map { $0.isEmpty ? "—" : $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
         }
         if let goal {
-            text += "\nGoal line: \(String(format: "%.2f", goal)) % kNN (the supervised run's final accuracy). "
+            text += "\nGoal line: \(String(format: "%.2f", goal)) % kNN (the supervised runs' mean final accuracy). "
         }
         text += "kNN AUC is the mean accuracy over the epochs (area under the curve / epochs); an empty "
             + "\"epochs to\" cell means the run never reached that fraction of the goal (with several seeds: "

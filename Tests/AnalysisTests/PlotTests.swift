@@ -161,7 +161,7 @@ import TestSupport
         let figure = Figures.accuracy(runs, measure: .knn, dataName: "test")
         guard case .lines(let series) = figure.content else { Issue.record("not lines"); return }
         let byol = try #require(series.first { $0.name.hasPrefix("byol") })
-        #expect(byol.name == "byol (mean, min–max of 3 seeds)")
+        #expect(byol.name == "byol (3 seeds)")
         #expect(byol.points.map(\.y) == [70, 73, 78])
         #expect(byol.band.map(\.low) == [70, 72, 76] && byol.band.map(\.high) == [70, 74, 80])
         #expect(series.filter { $0.name.hasPrefix("byol") }.count == 1)

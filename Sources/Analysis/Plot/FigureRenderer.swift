@@ -18,15 +18,44 @@ public struct FigureRenderer {
             // Room for the colour bar on the right and turned column labels below.
             return (150 * scale, 100 * scale, canvas.width - 160 * scale, canvas.height - 230 * scale)
         }
-        return (150 * scale, (figure.caption == nil ? 100 : 125) * scale, canvas.width - 50 * scale, canvas.height - 120 * scale)
+        let top = (100 + 25 * Double(captionLines(on: canvas).count)) * scale
+        let legend = legendOutside ? legendWidth(on: canvas) + 20 * scale : 0
+        return (150 * scale, top, canvas.width - 50 * scale - legend, canvas.height - 120 * scale)
+    }
+
+    /// Many series (seed groups and reference lines) get their legend beside the plot
+    /// instead of over it.
+    var legendOutside: Bool {
+        if case let .lines(series) = figure.content { return series.count > 5 }
+        return false
+    }
+
+    func legendWidth(on canvas: Canvas) -> Double {
+        guard case let .lines(series) = figure.content else { return 0 }
+        return (series.map { canvas.textWidth($0.name, size: 24 * scale) }.max() ?? 0) + 100 * scale
+    }
+
+    /// The caption, on two lines (split at a "; ") when one would not fit the width.
+    func captionLines(on canvas: Canvas) -> [String] {
+        guard let caption = figure.caption else { return [] }
+        let size = 19 * scale, room = canvas.width - 80 * scale
+        guard canvas.textWidth(caption, size: size) > room else { return [caption] }
+        let parts = caption.components(separatedBy: "; ")
+        var best = [caption], bestWidth = Double.infinity
+        for cut in 1..<max(parts.count, 1) {
+            let lines = [parts[..<cut].joined(separator: "; ") + ";", parts[cut...].joined(separator: "; ")]
+            let widest = lines.map { canvas.textWidth($0, size: size) }.max() ?? 0
+            if widest < bestWidth { best = lines; bestWidth = widest }
+        }
+        return best
     }
 
     public func draw(on canvas: Canvas) {
         let area = plotArea(on: canvas)
         canvas.text(figure.title, x: canvas.width / 2, y: 60 * scale, size: 34 * scale, colour: .black,
                     anchor: .middle, vertical: false, bold: true)
-        if let caption = figure.caption {
-            canvas.text(caption, x: canvas.width / 2, y: 98 * scale, size: 19 * scale, colour: Colour(0.35, 0.35, 0.35),
+        for (i, line) in captionLines(on: canvas).enumerated() {
+            canvas.text(line, x: canvas.width / 2, y: (98 + 25 * Double(i)) * scale, size: 19 * scale, colour: Colour(0.35, 0.35, 0.35),
                         anchor: .middle, vertical: false, bold: false)
         }
         canvas.text(figure.xLabel, x: (area.left + area.right) / 2, y: canvas.height - 30 * scale, size: 28 * scale,
@@ -116,6 +145,7 @@ public struct FigureRenderer {
         let textSize = 24 * scale, row = 38 * scale, margin = 20 * scale
         let widest = series.map { canvas.textWidth($0.name, size: textSize) }.max() ?? 0
         let width = widest + 100 * scale, height = Double(series.count) * row + 20 * scale
+        if legendOutside { return (area.right + 20 * scale, area.top, width, height) }
         let axes = axes(for: series, on: canvas)
         // Points along every series, densely enough to catch lines crossing a box.
         var samples: [(Double, Double)] = []
