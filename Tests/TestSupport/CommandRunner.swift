@@ -1,5 +1,9 @@
 import Foundation
 
+/// How many times slower everything runs under `make sanitize` (which sets
+/// WORKBENCH_SANITIZER); deadlines in the tests stretch by it.
+public let sanitizerSlowdown: Double = ProcessInfo.processInfo.environment["WORKBENCH_SANITIZER"] == nil ? 1 : 10
+
 /// What a finished process left behind.
 public struct CommandResult: Sendable {
     public let status: Int32
@@ -38,7 +42,7 @@ public enum WorkbenchBinary {
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = Date().addingTimeInterval(timeout * sanitizerSlowdown)
         // Read while waiting so a chatty process cannot fill the pipe and stall.
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()

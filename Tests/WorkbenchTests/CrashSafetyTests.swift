@@ -31,7 +31,7 @@ import Trainer
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(120)
+        let deadline = Date().addingTimeInterval(120 * sanitizerSlowdown)
         while process.isRunning && !trigger() && Date() < deadline { usleep(200) }
         guard process.isRunning else { return false }
         kill(process.processIdentifier, SIGKILL)

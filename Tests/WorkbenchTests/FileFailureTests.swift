@@ -21,7 +21,7 @@ import TestSupport
         process.standardError = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(120)
+        let deadline = Date().addingTimeInterval(120 * sanitizerSlowdown)
         while !ready() && process.isRunning && Date() < deadline { usleep(10_000) }
         action()
         process.waitUntilExit()

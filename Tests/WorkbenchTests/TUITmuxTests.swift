@@ -18,9 +18,9 @@ import Trainer
         func screen() -> String { run(["capture-pane", "-t", session, "-p"]) }
         func keys(_ keys: String...) { run(["send-keys", "-t", session] + keys) }
 
-        /// Polls the screen until `condition` holds or `timeout` passes.
+        /// Polls the screen until `condition` holds or `timeout` (stretched under sanitizers) passes.
         func wait(timeout: TimeInterval = 120, _ condition: (String) -> Bool) -> Bool {
-            let deadline = Date().addingTimeInterval(timeout)
+            let deadline = Date().addingTimeInterval(timeout * sanitizerSlowdown)
             while Date() < deadline {
                 if condition(screen()) { return true }
                 usleep(200_000)

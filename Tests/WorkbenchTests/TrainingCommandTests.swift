@@ -25,7 +25,7 @@ import TestSupport
         process.standardError = FileHandle.nullDevice
         try process.run()
         let metrics = out + "/killed/triplet-skip1-dep9/metrics.csv"
-        let deadline = Date().addingTimeInterval(120)
+        let deadline = Date().addingTimeInterval(120 * sanitizerSlowdown)
         while read(metrics).split(separator: "\n").count < 4 && Date() < deadline && process.isRunning { usleep(20_000) }
         usleep(300_000)
         kill(process.processIdentifier, SIGKILL)
