@@ -1,0 +1,50 @@
+import Analysis
+import Foundation
+import Testing
+import TestSupport
+import Trainer
+
+/// The shipped experiments' quick variants, run from their files as a user would
+/// (`workbench compare --config examples/NAME-quick.json`), and checked for completeness:
+/// every run, every epoch, every figure and table of the export.
+@Suite struct ExampleExperimentTests {
+    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("examples").path
+    static let fashionMNISTInstalled = DataCatalog.defaultName == "fmnist-20k"
+
+    @Test(.enabled(if: fashionMNISTInstalled, "needs Debian's dataset-fashion-mnist (make test installs it)"),
+          arguments: ["learning-efficiency", "clustering-table", "truncation-ablation", "convnet"])
+    func quickVariantRunsCompletely(name: String) throws {
+        let out = makeTemporaryFolder("example-\(name)")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let path = Self.examples + "/\(name)-quick.json"
+        let experiment = try ExperimentFile.read(path: path)
+        let configs = experiment.configs(defaultData: "fmnist-20k")
+        let result = try WorkbenchBinary.run(["compare", "--config", path, "--out", out + "/runs", "--quiet"], timeout: 600)
+        #expect(result.status == 0, "\(result.standardError)")
+
+        for config in configs {
+            let folder = RunFolder(path: out + "/runs/" + config.name)
+            let record = try folder.readRecord()
+            #expect(record.status == .done, "\(config.name): \(record.status)")
+            let metrics = try folder.readMetrics()
+            #expect(metrics.map(\.epoch) == Array(0...config.epochs), "\(config.name) lacks epochs")
+            #expect(metrics.allSatisfy { $0.knnTop1 != nil && $0.linearTop1 != nil && !$0.diverged }, "\(config.name)")
+            #expect(folder.readReferences() != nil, "\(config.name) has no reference lines")
+        }
+        let exported = try WorkbenchBinary.run(["export", out + "/runs", "--out", out + "/results"])
+        #expect(exported.status == 0, "\(exported.standardError)")
+        var expected = ["metrics.csv", "summary.csv", "summary.md", "evaluation.json"]
+        var figures = ["accuracy-knn", "accuracy-linear", "class-divergence", "pr-omega"]
+        if Set(configs.map(\.settings.skip)).count > 1 && configs.contains(where: { $0.method == .triplet }) {
+            figures += ["ablation-skip", "ablation-pr-omega"]
+        }
+        expected += figures.flatMap { [$0 + ".png", $0 + ".svg"] }
+        let written = Set((try? FileManager.default.contentsOfDirectory(atPath: out + "/results")) ?? [])
+        for file in expected { #expect(written.contains(file), "\(name): export lacks \(file)") }
+        let summary = (try? String(contentsOfFile: out + "/results/summary.csv", encoding: .utf8)) ?? ""
+        let groups = Set(configs.map { RunMetrics.groupName(of: $0.name) })
+        #expect(summary.split(separator: "\n").count == 1 + groups.count, "\(name): one summary row per run group")
+    }
+}
+
