@@ -25,12 +25,7 @@ public enum Figures {
 
     /// The runs by seed group, in the order their first member appears.
     public static func seedGroups(_ runs: [RunMetrics]) -> [(name: String, runs: [RunMetrics])] {
-        var order: [String] = [], members: [String: [RunMetrics]] = [:]
-        for run in runs {
-            if members[run.group] == nil { order.append(run.group) }
-            members[run.group, default: []].append(run)
-        }
-        return order.map { ($0, members[$0] ?? []) }
+        SeedSpread.groups(runs, key: \.group).map { ($0.name, $0.members) }
     }
 
     /// One series per seed group: a single run as it is; several seeds as the mean at
@@ -40,28 +35,19 @@ public enum Figures {
         let colours = colours(groups.compactMap(\.runs.first))
         return groups.compactMap { group in
             guard let first = group.runs.first else { return nil }
-            var byEpoch: [Int: [Double]] = [:]
-            for run in group.runs {
-                // A fork is drawn from the epoch it left its parent, so the two curves join.
-                for row in run.rows where row.epoch >= (run.forkedFrom?.epoch ?? 0) {
-                    if let v = value(row), v.isFinite { byEpoch[row.epoch, default: []].append(v) }
-                }
-            }
-            let epochs = byEpoch.keys.sorted()
-            guard !epochs.isEmpty else { return nil }
+            // A fork is drawn from the epoch it left its parent, so the two curves join.
+            let spread = SeedSpread.perEpoch(group.runs.map { run in
+                run.rows.filter { $0.epoch >= (run.forkedFrom?.epoch ?? 0) }.compactMap { row in value(row).map { (row.epoch, $0) } }
+            })
+            guard !spread.isEmpty else { return nil }
             let parentColour = first.forkedFrom.flatMap { fork in
                 groups.first { g in g.runs.contains { $0.run == fork.parent } }.flatMap { g in g.runs.first.flatMap { colours[$0.run] } }
             }
             let colour = parentColour.map { $0.lightened(0.45) } ?? colours[first.run] ?? .black
             let dashed = first.method == "supervised"
-            guard group.runs.count > 1 else {
-                return Series(name: first.run, points: epochs.map { (Double($0), byEpoch[$0]?.first ?? 0) }, colour: colour, dashed: dashed)
-            }
-            let points = epochs.map { e -> (x: Double, y: Double) in
-                let values = byEpoch[e] ?? []
-                return (Double(e), values.reduce(0, +) / Double(max(values.count, 1)))
-            }
-            let band = epochs.map { e -> (low: Double, high: Double) in ((byEpoch[e] ?? []).min() ?? 0, (byEpoch[e] ?? []).max() ?? 0) }
+            let points = spread.map { (x: Double($0.epoch), y: $0.mean) }
+            guard group.runs.count > 1 else { return Series(name: first.run, points: points, colour: colour, dashed: dashed) }
+            let band = spread.map { (low: $0.low, high: $0.high) }
             return Series(name: "\(group.name) (\(group.runs.count) seeds)", points: points, colour: colour,
                           dashed: dashed, band: band)
         }

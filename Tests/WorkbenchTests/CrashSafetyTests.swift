@@ -18,13 +18,19 @@ import Trainer
         ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.contains(".tmp-") }
     }
 
+    /// Whether process `pid` is writing a file in `folder` right now (its own temporary
+    /// exists; one left by an earlier killed process does not count).
+    func isWriting(_ pid: pid_t, in folder: String) -> Bool {
+        temporaryFiles(in: folder).contains { $0.hasSuffix(".tmp-\(pid)") }
+    }
+
     func runFolders(_ out: String) -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).sorted().map { out + "/" + $0 }
     }
 
     /// Starts the binary, kills it with SIGKILL once `trigger` says so, and reports whether
     /// it was killed (false: it ended on its own first).
-    func killed(_ arguments: [String], trigger: () -> Bool) throws -> Bool {
+    func killed(_ arguments: [String], trigger: (pid_t) -> Bool) throws -> Bool {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: WorkbenchBinary.path)
         process.arguments = arguments
@@ -32,7 +38,7 @@ import Trainer
         process.standardError = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(120 * sanitizerSlowdown)
-        while process.isRunning && !trigger() && Date() < deadline { usleep(200) }
+        while process.isRunning && !trigger(process.processIdentifier) && Date() < deadline { usleep(200) }
         guard process.isRunning else { return false }
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
@@ -69,9 +75,9 @@ import Trainer
             // odd attempts: at a random moment, which is mostly mid-step.
             var sawTemporary = false
             let randomMoment = Date().addingTimeInterval(Double.random(in: 0.05...1.5))
-            let wasKilled = try killed(training + ["--out", out + "/killed", "--resume"]) {
+            let wasKilled = try killed(training + ["--out", out + "/killed", "--resume"]) { pid in
                 if attempt % 2 == 1 { return Date() > randomMoment }
-                sawTemporary = runFolders(out + "/killed").contains { !temporaryFiles(in: $0).isEmpty }
+                sawTemporary = runFolders(out + "/killed").contains { isWriting(pid, in: $0) }
                 return sawTemporary
             }
             if !wasKilled { break }
@@ -99,7 +105,7 @@ import Trainer
         let export = ["export", out + "/runs/byol", out + "/runs/triplet-skip1-dep9", "--out", out + "/figures"]
         var kills = 0
         for _ in 0..<6 {
-            let wasKilled = try killed(export) { !temporaryFiles(in: out + "/figures").isEmpty }
+            let wasKilled = try killed(export) { pid in isWriting(pid, in: out + "/figures") }
             if wasKilled { kills += 1 }
             expectWholeExports(in: out + "/figures")
         }

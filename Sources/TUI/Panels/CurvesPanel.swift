@@ -102,26 +102,14 @@ struct SeedGroup {
     var ink: Ink { forked ? .fork : .method(method.rawValue) }
 
     static func of(_ runs: [RunSnapshot], value: (EpochMetrics) -> Double?) -> [SeedGroup] {
-        var order: [String] = [], members: [String: [RunSnapshot]] = [:]
-        for run in runs {
-            let name = RunMetrics.groupName(of: run.name)
-            if members[name] == nil { order.append(name) }
-            members[name, default: []].append(run)
-        }
-        return order.compactMap { name in
-            guard let runs = members[name], let first = runs.first else { return nil }
-            var byEpoch: [Int: [Double]] = [:]
+        SeedSpread.groups(runs) { RunMetrics.groupName(of: $0.name) }.compactMap { group in
+            guard let first = group.members.first else { return nil }
             // A fork's curve starts at the epoch it was forked at, joined to its parent's.
-            for run in runs {
-                for m in run.metrics where m.epoch >= (run.forkedAt ?? 0) {
-                    if let v = value(m), v.isFinite { byEpoch[m.epoch, default: []].append(v) }
-                }
-            }
-            let points = byEpoch.keys.sorted().map { epoch -> (epoch: Double, mean: Double, low: Double, high: Double) in
-                let values = byEpoch[epoch] ?? []
-                return (Double(epoch), values.reduce(0, +) / Double(max(values.count, 1)), values.min() ?? 0, values.max() ?? 0)
-            }
-            return SeedGroup(name: name, method: first.method, seeds: runs.count, forked: first.forkedAt != nil, points: points)
+            let spread = SeedSpread.perEpoch(group.members.map { run in
+                run.metrics.filter { $0.epoch >= (run.forkedAt ?? 0) }.compactMap { m in value(m).map { (m.epoch, $0) } }
+            })
+            return SeedGroup(name: group.name, method: first.method, seeds: group.members.count, forked: first.forkedAt != nil,
+                             points: spread.map { (Double($0.epoch), $0.mean, $0.low, $0.high) })
         }
     }
 }
