@@ -32,11 +32,15 @@ let package = Package(
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2",
                        providers: [.apt(["libfreetype-dev"])]),
 
+        // Hand-written SIMD kernels the BLAS lacks (the kNN's int8 screen), optimised even in
+        // debug builds and dispatched at run time (callers check wb_int8_supported()).
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
+
         // Shapes, contiguous Float buffers, the one BLAS wrapper, seeded RNG.
         .target(name: "TensorCore", dependencies: ["CBLAS"],
                 swiftSettings: optimisedEvenInDebug),
         // Evaluation, diagnostics, exporters: pure functions over arrays.
-        .target(name: "Analysis", dependencies: ["TensorCore", "CPNG", "CFreeType", "CZlib"],
+        .target(name: "Analysis", dependencies: ["TensorCore", "CKernels", "CPNG", "CFreeType", "CZlib"],
                 swiftSettings: optimisedEvenInDebug),
         // Layers, losses, optimisers, data, augmentation, runs.
         .target(name: "Trainer", dependencies: ["TensorCore", "Analysis", "CZlib", "CPNG"],
@@ -54,7 +58,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Trainer", "CPNG"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
         .testTarget(name: "TrainerTests", dependencies: ["Trainer", "TensorCore", "Analysis", "TestSupport"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TensorCore", "CPNG", "TestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TensorCore", "CKernels", "CPNG", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Trainer", "Analysis"]),
         .testTarget(name: "ReaderFuzzingTests", dependencies: ["ReaderFuzzing", "Trainer", "Analysis", "TestSupport"]),
         .testTarget(name: "WorkbenchTests", dependencies: ["workbench", "TestSupport", "Trainer", "Analysis"]),

@@ -10,12 +10,20 @@ public struct KNNClassifier: Sendable {
     /// Test rows per similarity block (nil: as many as fit in 256 MB of similarities, which
     /// keeps sgemm efficient without holding the whole test × train matrix).
     public let blockRows: Int?
+    /// Find neighbours with the int8 screen and exact rescoring where the CPU allows
+    /// (`ScreenedNeighbours`: the same neighbours, about twice as fast); false: the float
+    /// product only.
+    public let screening: Bool
 
-    public init(k: Int = 200, temperature: Float = 0.1, blockRows: Int? = nil) {
+    public init(k: Int = 200, temperature: Float = 0.1, blockRows: Int? = nil, screening: Bool = true) {
         self.k = k
         self.temperature = temperature
         self.blockRows = blockRows
+        self.screening = screening
     }
+
+    /// Whether `predict` will use the int8 screen on this CPU.
+    public var screensHere: Bool { screening && ScreenedNeighbours.isAvailable }
 
     /// Top-1 accuracy in percent of classifying `test` by `train` (rows of `dimension`
     /// floats, normalised here).
@@ -31,48 +39,82 @@ public struct KNNClassifier: Sendable {
     /// The predicted class of every test row.
     public func predict(train: [Float], trainLabels: [Int], test: [Float],
                         dimension: Int, classCount: Int) -> [Int] {
+        predictReporting(train: train, trainLabels: trainLabels, test: test, dimension: dimension,
+                         classCount: classCount).predictions
+    }
+
+    /// `predict`, and the mean number of candidates the int8 screen rescored per test row
+    /// (nil when the float product was used), for benchmarks.
+    public func predictReporting(train: [Float], trainLabels: [Int], test: [Float],
+                                 dimension: Int, classCount: Int) -> (predictions: [Int], candidatesPerRow: Double?) {
         let trainCount = trainLabels.count, testCount = test.count / max(dimension, 1)
-        guard trainCount > 0, testCount > 0 else { return [Int](repeating: 0, count: testCount) }
+        guard trainCount > 0, testCount > 0 else { return ([Int](repeating: 0, count: testCount), nil) }
         let trainUnit = Self.normalised(train, dimension: dimension)
         let testUnit = Self.normalised(test, dimension: dimension)
         let neighbours = min(k, trainCount)
         var predictions = [Int](repeating: 0, count: testCount)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let labels = trainLabels, temperature = self.temperature
+        let candidates: Int? = predictions.withUnsafeMutableBufferPointer { out in
+            let shared = SharedPredictions(predictions: out)
+            let visit: @Sendable (Int, UnsafeBufferPointer<Float>, UnsafeBufferPointer<Int>) -> Void = { row, values, indices in
+                shared.predictions[row] = Self.vote(values: values, indices: indices, labels: labels,
+                                                    classCount: classCount, temperature: temperature)
+            }
+            if screening, let rescored = ScreenedNeighbours.search(
+                train: trainUnit, trainCount: trainCount, test: testUnit, testCount: testCount,
+                dimension: dimension, k: neighbours, workers: workers, visit: visit) {
+                return rescored
+            }
+            exactSearch(train: trainUnit, trainCount: trainCount, test: testUnit, testCount: testCount,
+                        dimension: dimension, k: neighbours, workers: workers, visit: visit)
+            return nil
+        }
+        return (predictions, candidates.map { Double($0) / Double(testCount) })
+    }
+
+    /// The top `k` of every test row by the float product: similarities in blocks of rows by
+    /// sgemm, selection split across `workers`.
+    func exactSearch(train: [Float], trainCount: Int, test: [Float], testCount: Int, dimension: Int, k: Int,
+                     workers: Int, visit: @Sendable (Int, UnsafeBufferPointer<Float>, UnsafeBufferPointer<Int>) -> Void) {
         let blockRows = self.blockRows ?? max(256, min(4096, (64 << 20) / trainCount))
         var block = [Float](repeating: 0, count: min(blockRows, testCount) * trainCount)
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         for start in stride(from: 0, to: testCount, by: blockRows) {
             let rows = min(blockRows, testCount - start)
-            testUnit.withUnsafeBufferPointer { t in
-                trainUnit.withUnsafeBufferPointer { r in
+            test.withUnsafeBufferPointer { t in
+                train.withUnsafeBufferPointer { r in
                     block.withUnsafeMutableBufferPointer { b in
                         BLAS.gemm(transposeB: true, m: rows, n: trainCount, k: dimension,
                                   a: t.baseAddress! + start * dimension, b: r.baseAddress!, c: b.baseAddress!)
                     }
                 }
             }
-            // Neighbour selection and voting, rows split across the cores.
             block.withUnsafeBufferPointer { similarities in
-                predictions.withUnsafeMutableBufferPointer { out in
-                    let shared = SharedRows(similarities: similarities, predictions: out)
-                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                        var values = [Float](repeating: 0, count: neighbours), indices = [Int](repeating: 0, count: neighbours)
-                        var votes = [Double](repeating: 0, count: classCount)
-                        for row in stride(from: worker, to: rows, by: workers) {
-                            TopK.select(shared.similarities, from: row * trainCount, count: trainCount, k: neighbours,
-                                        values: &values, indices: &indices)
-                            for c in 0..<classCount { votes[c] = 0 }
-                            for j in 0..<neighbours {
-                                votes[trainLabels[indices[j]]] += Foundation.exp(Double(values[j] / temperature))
-                            }
-                            var best = 0
-                            for c in 1..<max(classCount, 1) where votes[c] > votes[best] { best = c }
-                            shared.predictions[start + row] = best
+                let shared = SharedSimilarities(similarities: similarities)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    var values = [Float](repeating: 0, count: k), indices = [Int](repeating: 0, count: k)
+                    for row in stride(from: worker, to: rows, by: workers) {
+                        TopK.select(shared.similarities, from: row * trainCount, count: trainCount, k: k,
+                                    values: &values, indices: &indices)
+                        values.withUnsafeBufferPointer { v in
+                            indices.withUnsafeBufferPointer { i in visit(start + row, v, i) }
                         }
                     }
                 }
             }
         }
-        return predictions
+    }
+
+    /// The class with the largest sum of exp(similarity / temperature) over the neighbours.
+    static func vote(values: UnsafeBufferPointer<Float>, indices: UnsafeBufferPointer<Int>, labels: [Int],
+                     classCount: Int, temperature: Float) -> Int {
+        var votes = [Double](repeating: 0, count: max(classCount, 1))
+        for j in 0..<values.count {
+            votes[labels[indices[j]]] += Foundation.exp(Double(values[j] / temperature))
+        }
+        var best = 0
+        for c in 1..<max(classCount, 1) where votes[c] > votes[best] { best = c }
+        return best
     }
 
     /// Rows scaled to unit length (zero rows stay zero).
@@ -90,10 +132,14 @@ public struct KNNClassifier: Sendable {
     }
 }
 
-/// Buffers shared by the selection workers; each writes only its own rows.
-private struct SharedRows: @unchecked Sendable {
-    let similarities: UnsafeBufferPointer<Float>
+/// The predictions, written by the search workers, each only its own rows.
+private struct SharedPredictions: @unchecked Sendable {
     let predictions: UnsafeMutableBufferPointer<Int>
+}
+
+/// One block of similarities, read by the selection workers.
+private struct SharedSimilarities: @unchecked Sendable {
+    let similarities: UnsafeBufferPointer<Float>
 }
 
 /// Selection of the k largest values of a row with a min-heap.

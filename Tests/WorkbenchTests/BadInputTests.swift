@@ -115,4 +115,20 @@ import Trainer
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("images/s"))
     }
+
+    @Test func timesTheKNNBothWaysAndTheyAgree() throws {
+        let result = try WorkbenchBinary.run(["bench-knn", "--features", "random", "--train", "900", "--test", "70",
+                                              "--dimension", "40", "--repeats", "1"])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("float product (sgemm): median"))
+        if result.standardOutput.contains("int8 screen available") {
+            #expect(result.standardOutput.contains("candidates rescored per test row"))
+            #expect(result.standardOutput.contains("predictions that differ between the two paths: 0 of 70"))
+        }
+    }
+
+    @Test func benchKNNRefusesAMissingRunFolder() throws {
+        try expectOneLineFailure(["bench-knn", "--run", "/nonexistent/run"], mentioning: ["/nonexistent/run"])
+        try expectOneLineFailure(["bench-knn", "--repeats", "0"], mentioning: ["--repeats"])
+    }
 }

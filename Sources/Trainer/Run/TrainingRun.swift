@@ -71,6 +71,15 @@ public final class TrainingRun {
         }
     }
 
+    /// The backbone's representations (evaluation mode) of every train and test image at the
+    /// current weights: what the end-of-epoch evaluation classifies.
+    public func representations() -> (train: [Float], test: [Float], dimension: Int) {
+        let input = Tensor(shape: [0, 0])
+        return (evaluator.representations(of: method.backbone, set: data.train, input: input),
+                evaluator.representations(of: method.backbone, set: data.test, input: input),
+                config.backbone.representationSize)
+    }
+
     /// A triplet run with other truncation settings, starting from `parent`'s latest
     /// checkpoint (which must be at `epoch` when given): same weights, optimiser state,
     /// random state and epoch numbering, so the two curves differ only by the setting.
