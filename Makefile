@@ -7,7 +7,7 @@ DEBIAN_PACKAGES := pkg-config libncursesw5-dev libopenblas-dev libpng-dev zlib1g
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: run test build release deps clean sanitize fuzz fuzz-corpus soak reproduce
+.PHONY: run test build release deps clean sanitize fuzz fuzz-corpus soak reproduce results
 
 ## Install whichever Debian packages are missing; silent when all are present.
 deps:
@@ -62,6 +62,10 @@ soak: deps
 ## REPRODUCE_SUFFIX=-quick runs the quick variants in minutes).
 reproduce: deps
 	scripts/reproduce.sh
+
+## docs/results.md from what reproduce wrote under docs/results/ (every number read from those files).
+results:
+	python3 scripts/results.py
 
 clean:
 	rm -rf .build .build-tsan .build-asan .build-fuzz .build-soak Fuzz/.build

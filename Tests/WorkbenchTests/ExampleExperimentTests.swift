@@ -8,8 +8,9 @@ import Trainer
 /// (`workbench compare --config examples/NAME-quick.json`), and checked for completeness:
 /// every run, every epoch, every figure and table of the export.
 @Suite struct ExampleExperimentTests {
-    static let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("examples").path
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    static let examples = root + "/examples"
     static let fashionMNISTInstalled = DataCatalog.defaultName == "fmnist-20k"
 
     @Test(.enabled(if: fashionMNISTInstalled, "needs Debian's dataset-fashion-mnist (make test installs it)"),
@@ -32,7 +33,8 @@ import Trainer
             #expect(metrics.allSatisfy { $0.knnTop1 != nil && $0.linearTop1 != nil && !$0.diverged }, "\(config.name)")
             #expect(folder.readReferences() != nil, "\(config.name) has no reference lines")
         }
-        let exported = try WorkbenchBinary.run(["export", out + "/runs", "--out", out + "/results"])
+        let results = out + "/results/\(name)-quick"
+        let exported = try WorkbenchBinary.run(["export", out + "/runs", "--out", results])
         #expect(exported.status == 0, "\(exported.standardError)")
         var expected = ["metrics.csv", "summary.csv", "summary.md", "evaluation.json"]
         var figures = ["accuracy-knn", "accuracy-linear", "class-divergence", "pr-omega"]
@@ -40,11 +42,47 @@ import Trainer
             figures += ["ablation-skip", "ablation-pr-omega"]
         }
         expected += figures.flatMap { [$0 + ".png", $0 + ".svg"] }
-        let written = Set((try? FileManager.default.contentsOfDirectory(atPath: out + "/results")) ?? [])
+        let written = Set((try? FileManager.default.contentsOfDirectory(atPath: results)) ?? [])
         for file in expected { #expect(written.contains(file), "\(name): export lacks \(file)") }
-        let summary = (try? String(contentsOfFile: out + "/results/summary.csv", encoding: .utf8)) ?? ""
+        let summary = (try? String(contentsOfFile: results + "/summary.csv", encoding: .utf8)) ?? ""
         let groups = Set(configs.map { RunMetrics.groupName(of: $0.name) })
         #expect(summary.split(separator: "\n").count == 1 + groups.count, "\(name): one summary row per run group")
+        // What scripts/reproduce.sh writes beside each export.
+        let runText = """
+            command: workbench compare --config \(path) --out \(out)/runs --quiet
+            export:  workbench export \(out)/runs --out \(results)
+            seconds: 1
+            machine: test
+            date:    now
+            """
+        try Data(runText.utf8).write(to: URL(fileURLWithPath: results + "/run.txt"))
+        try expectResultsPage(name: name, results: out + "/results", figures: figures)
+    }
+
+    /// docs/results.md's generator (`scripts/results.py`) reads the export and writes this
+    /// experiment's section whole: provenance, its figures, a table and the reading.
+    func expectResultsPage(name: String, results: String, figures: [String]) throws {
+        let page = results + "/results.md"
+        let generated = spawnAndWait(["python3", Self.root + "/scripts/results.py", "--results", results,
+                                      "--suffix=-quick", "--out", page])
+        #expect(generated.status == 0, "results.py failed: \(generated.output)")
+        let text = (try? String(contentsOfFile: page, encoding: .utf8)) ?? ""
+        let sections = text.components(separatedBy: "\n## ")
+        guard let section = sections.first(where: { !$0.contains("Not run yet") && $0.contains("Command:") }) else {
+            Issue.record("\(name): results.md has no section for it:\n\(text)")
+            return
+        }
+        #expect(sections.filter { $0.contains("Not run yet") }.count == 3, "\(name): the other three are marked not run")
+        #expect(section.contains("examples/\(name)-quick.json"), "\(name): the command is missing")
+        #expect(section.contains("Reading"), "\(name): no reading")
+        #expect(!section.contains("missing numbers"), "\(name): \(section)")
+        let drawn = ["learning-efficiency": ["accuracy-knn", "accuracy-linear"], "convnet": ["accuracy-knn", "accuracy-linear"],
+                     "clustering-table": ["class-divergence", "pr-omega"],
+                     "truncation-ablation": ["ablation-skip", "ablation-pr-omega"]][name] ?? []
+        for figure in drawn where figures.contains(figure) {
+            #expect(section.contains("\(name)-quick/\(figure).png)"), "\(name): results.md does not show \(figure)")
+        }
+        #expect(section.contains("| "), "\(name): no table")
     }
 }
 

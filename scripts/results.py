@@ -1,0 +1,354 @@
+#!/usr/bin/env python3
+"""Writes docs/results.md from what `make reproduce` wrote under docs/results/<experiment>/.
+
+Every number in the page is read from those files (summary.csv, metrics.csv, run.txt); the
+sentences that read the numbers are chosen by comparing them, never typed per result. An
+experiment that has not been run yet gets a section saying so and the command that runs it.
+
+    scripts/results.py [--results docs/results] [--suffix -quick] [--out docs/results.md]
+"""
+import argparse
+import csv
+import math
+import os
+import re
+import sys
+
+EXPERIMENTS = [
+    ("learning-efficiency", "Figure 1: learning efficiency (mlp backbone, Fashion-MNIST)"),
+    ("clustering-table", "Table 1: under- and over-clustering (mlp backbone, fmnist-20k)"),
+    ("truncation-ablation", "Truncation ablation (triplet, mlp backbone, fmnist-20k)"),
+    ("convnet", "Learning efficiency with the convnet backbone (fmnist-20k)"),
+]
+SELF_SUPERVISED = ["simclr", "moco", "byol"]
+
+
+def number(text):
+    """A CSV cell as a float (None when empty or not finite)."""
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        return None
+    return value if math.isfinite(value) else None
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_run_txt(path):
+    fields = {}
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                key, _, value = line.partition(":")
+                fields[key.strip()] = value.strip()
+    return fields
+
+
+class Experiment:
+    """One experiment's exported files."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.summary = read_csv(os.path.join(folder, "summary.csv"))
+        self.metrics = read_csv(os.path.join(folder, "metrics.csv"))
+        self.run_txt = read_run_txt(os.path.join(folder, "run.txt"))
+        self.references = {row["run"]: (number(row["knn_top1"]), number(row["linear_top1"]))
+                           for row in self.metrics if row["method"] == "reference"}
+        self.rows = [row for row in self.metrics if row["method"] != "reference"]
+
+    def group(self, name):
+        """The summary row of a run group (a run name without its -seedN)."""
+        return next((row for row in self.summary if row["run"] == name), None)
+
+    def groups(self, method):
+        return [row for row in self.summary if row["method"] == method]
+
+    def compute_hours(self):
+        """Training plus evaluation time of every epoch of every run, as the runs measured it."""
+        seconds = sum((number(row.get("train_s")) or 0) + (number(row.get("eval_s")) or 0) for row in self.rows)
+        return seconds / 3600
+
+    def epochs(self):
+        values = [int(row["epoch"]) for row in self.rows if row["epoch"].isdigit()]
+        return max(values) if values else 0
+
+    def figure(self, stem):
+        path = os.path.join(self.folder, stem + ".png")
+        return path if os.path.exists(path) else None
+
+
+def mean_std(row, column, digits=2):
+    """'mean ± std' of a summary cell (just the mean for one seed), or '—'."""
+    if row is None:
+        return "—"
+    mean = number(row.get(column))
+    if mean is None:
+        return "—"
+    spread = number(row.get(column + "_std"))
+    text = f"{mean:.{digits}f}"
+    return text + (f" ± {spread:.{digits}f}" if spread is not None else "")
+
+
+def value(row, column):
+    return None if row is None else number(row.get(column))
+
+
+def spread(row, column):
+    return (None if row is None else number(row.get(column + "_std"))) or 0.0
+
+
+def verdict(difference, spread_sum, *rows):
+    """How a difference in the claimed direction (positive) reads against the seed spread
+    (the sum of the two groups' standard deviations)."""
+    if difference is None:
+        return "cannot be judged (missing numbers)"
+    single = any(row is not None and (number(row.get("seeds")) or 1) < 2 for row in rows)
+    caveat = " (one seed: no spread to judge it against)" if single else ""
+    if difference > spread_sum and difference > 0:
+        return "holds" + caveat
+    if difference > 0:
+        return "holds only within the seed-to-seed spread"
+    if -difference > spread_sum:
+        return "does not hold" + caveat
+    return "does not hold, within the seed-to-seed spread"
+
+
+def relative(path, out):
+    return os.path.relpath(path, os.path.dirname(os.path.abspath(out)))
+
+
+def provenance(experiment, name, suffix, lines):
+    run = experiment.run_txt
+    if "command" in run:
+        lines.append(f"Command: `{run['command']}`, then `{run.get('export', 'workbench export')}`.  ")
+    else:
+        lines.append("Command: not recorded (no run.txt beside the export; `make reproduce` writes one).  ")
+    lines.append(f"Compute: {experiment.compute_hours():.2f} h of training and evaluation summed over the runs "
+                 f"(metrics.csv `train_s` + `eval_s`); the last invocation took {run.get('seconds', '?').split(' ')[0]} s "
+                 f"of wall time. Machine: {run.get('machine', '?')}; finished {run.get('date', '?')}.")
+    lines.append("")
+
+
+def figures(experiment, stems, out, lines):
+    for stem, caption in stems:
+        path = experiment.figure(stem)
+        if path:
+            lines.append(f"![{caption}]({relative(path, out)})")
+            lines.append("")
+
+
+def baselines(experiment, lines):
+    lines.append("Plain baselines, measured the same way (kNN k = 200 and the linear probe, on the same "
+                 "train/test split):")
+    lines.append("")
+    lines.append("| baseline | kNN % | linear % |")
+    lines.append("|---|---:|---:|")
+    for name, (knn, linear) in sorted(experiment.references.items()):
+        lines.append(f"| {name} | {knn:.2f} | {linear:.2f} |" if knn is not None and linear is not None
+                     else f"| {name} | {knn if knn is not None else '—'} | {linear if linear is not None else '—'} |")
+    lines.append("")
+
+
+def beats(experiment, rows, lines):
+    """Which methods beat the raw pixels and the random-init network, on kNN and linear."""
+    for reference in ("raw pixels", "random init"):
+        if reference not in experiment.references:
+            continue
+        knn, linear = experiment.references[reference]
+        above_knn = [r["run"] for r in rows if (value(r, "final_knn") or 0) > (knn or 1e9)]
+        below_knn = [r["run"] for r in rows if r["run"] not in above_knn]
+        above_linear = [r["run"] for r in rows if (value(r, "final_linear") or 0) > (linear or 1e9)]
+        below_linear = [r["run"] for r in rows if r["run"] not in above_linear]
+        lines.append(f"- Against **{reference}** (kNN {knn:.2f} %, linear {linear:.2f} %): on kNN "
+                     f"{listing(above_knn, below_knn)}; on the linear probe {listing(above_linear, below_linear)}.")
+
+
+def listing(above, below):
+    """'a, b beat it; c does not' with the verbs agreeing."""
+    if not above:
+        return "none beats it"
+    text = ", ".join(above) + (" beat it" if len(above) > 1 else " beats it")
+    if below:
+        text += "; " + ", ".join(below) + (" do not" if len(below) > 1 else " does not")
+    return text
+
+
+def learning_efficiency(experiment, name, suffix, out, lines):
+    rows = [row for row in experiment.summary if row["method"] != "reference"]
+    goal = experiment.references.get("supervised goal", (None, None))[0]
+    lines.append(f"{len(rows)} run groups, {experiment.epochs()} epochs, seeds per group: "
+                 f"{', '.join(sorted({row['seeds'] for row in rows}))}.")
+    lines.append("")
+    figures(experiment, [("accuracy-knn", "kNN accuracy against epochs"),
+                         ("accuracy-linear", "linear-probe accuracy against epochs")], out, lines)
+    lines.append("| run | seeds | final kNN % | final linear % | kNN AUC % | epochs to 50 / 80 / 90 / 95 % of goal |")
+    lines.append("|---|---:|---:|---:|---:|---|")
+    for row in rows:
+        reach = " / ".join(row.get(f"epochs_to_{p}pct_goal") or "—" for p in (50, 80, 90, 95))
+        lines.append(f"| {row['run']} | {row['seeds']} | {mean_std(row, 'final_knn')} | {mean_std(row, 'final_linear')} | "
+                     f"{mean_std(row, 'knn_auc')} | {reach} |")
+    lines.append("")
+    if goal is not None:
+        lines.append(f"Goal line: the supervised runs' final kNN accuracy, {goal:.2f} %. kNN AUC is the mean kNN "
+                     "accuracy over the epochs. Cells are mean ± sample standard deviation over the seeds.")
+        lines.append("")
+    baselines(experiment, lines)
+    lines.append("Reading:")
+    lines.append("")
+    triplet = next(iter(experiment.groups("triplet")), None)
+    if triplet:
+        for other in SELF_SUPERVISED:
+            row = next(iter(experiment.groups(other)), None)
+            if row is None:
+                continue
+            difference = None
+            if value(triplet, "knn_auc") is not None and value(row, "knn_auc") is not None:
+                difference = value(triplet, "knn_auc") - value(row, "knn_auc")
+            lines.append(f"- Claim: truncated triplet learns faster than {other}. kNN AUC {mean_std(triplet, 'knn_auc')} "
+                         f"against {mean_std(row, 'knn_auc')} ({difference:+.2f} points): "
+                         f"**{verdict(difference, spread(triplet, 'knn_auc') + spread(row, 'knn_auc'), triplet, row)}**."
+                         if difference is not None else f"- Against {other}: missing numbers.")
+            final = None
+            if value(triplet, "final_knn") is not None and value(row, "final_knn") is not None:
+                final = value(triplet, "final_knn") - value(row, "final_knn")
+                lines.append(f"  Final kNN {mean_std(triplet, 'final_knn')} against {mean_std(row, 'final_knn')} "
+                             f"({final:+.2f} points); higher final kNN: {verdict(final, spread(triplet, 'final_knn') + spread(row, 'final_knn'), triplet, row)}.")
+    beats(experiment, rows, lines)
+    lines.append("")
+
+
+def clustering_table(experiment, name, suffix, out, lines):
+    byol = next(iter(experiment.groups("byol")), None)
+    moco = next(iter(experiment.groups("moco")), None)
+    triplets = experiment.groups("triplet")
+    lines.append(f"{experiment.epochs()} epochs; final-epoch values, mean ± std over the seeds.")
+    lines.append("")
+    lines.append("| run | seeds | class divergence | Pr(ω\\|A) analytic | Pr(ω\\|A) measured | final kNN % |")
+    lines.append("|---|---:|---:|---:|---:|---:|")
+    for row in experiment.summary:
+        lines.append(f"| {row['run']} | {row['seeds']} | {mean_std(row, 'class_divergence', 3)} | "
+                     f"{mean_std(row, 'pr_omega_analytic', 4)} | {mean_std(row, 'pr_omega_measured', 4)} | "
+                     f"{mean_std(row, 'final_knn')} |")
+    lines.append("")
+    figures(experiment, [("class-divergence", "class divergence against epochs"),
+                         ("pr-omega", "Pr(ω|A) against epochs")], out, lines)
+    lines.append("Reading (the paper's Table 1: triplet clusters classes apart more than BYOL, and its "
+                 "deputies share the anchor's class less often than MoCo's negatives):")
+    lines.append("")
+    for triplet in triplets:
+        if byol:
+            d = None
+            if value(triplet, "class_divergence") is not None and value(byol, "class_divergence") is not None:
+                d = value(triplet, "class_divergence") - value(byol, "class_divergence")
+            lines.append(f"- Claim: {triplet['run']} separates classes more than BYOL (under-clustering). Class divergence "
+                         f"{mean_std(triplet, 'class_divergence', 3)} against {mean_std(byol, 'class_divergence', 3)}"
+                         + (f" ({d:+.3f}): "
+                            f"**{verdict(d, spread(triplet, 'class_divergence') + spread(byol, 'class_divergence'), triplet, byol)}**."
+                            if d is not None else ": missing numbers."))
+        if moco:
+            p = None
+            if value(triplet, "pr_omega_measured") is not None and value(moco, "pr_omega_measured") is not None:
+                p = value(moco, "pr_omega_measured") - value(triplet, "pr_omega_measured")
+            lines.append(f"- Claim: {triplet['run']} pushes away fewer same-class samples than MoCo (over-clustering). "
+                         f"Measured Pr(ω|A) {mean_std(triplet, 'pr_omega_measured', 4)} against "
+                         f"{mean_std(moco, 'pr_omega_measured', 4)} (analytic {mean_std(triplet, 'pr_omega_analytic', 4)} "
+                         f"against {mean_std(moco, 'pr_omega_analytic', 4)})"
+                         + (f", {-p:+.4f}: **{verdict(p, spread(triplet, 'pr_omega_measured') + spread(moco, 'pr_omega_measured'), triplet, moco)}**."
+                            if p is not None else ": missing numbers."))
+    lines.append("")
+
+
+def truncation_ablation(experiment, name, suffix, out, lines):
+    def setting(row):
+        match = re.search(r"skip(\d+)-dep(\d+)", row["run"])
+        return (int(match.group(1)), int(match.group(2))) if match else (None, None)
+
+    rows = sorted((row for row in experiment.summary if row["method"] == "triplet"), key=lambda r: (setting(r)[1], setting(r)[0]))
+    lines.append(f"{len(rows)} settings, {experiment.epochs()} epochs, seeds per setting: "
+                 f"{', '.join(sorted({row['seeds'] for row in rows}))}.")
+    lines.append("")
+    figures(experiment, [("ablation-skip", "final kNN accuracy against the truncation threshold"),
+                         ("ablation-pr-omega", "measured Pr(ω|A) against the truncation threshold")], out, lines)
+    lines.append("| skip | deputies | final kNN % | final linear % | Pr(ω\\|A) measured | Pr(ω\\|A) analytic |")
+    lines.append("|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        skip, deputies = setting(row)
+        lines.append(f"| {skip} | {deputies} | {mean_std(row, 'final_knn')} | {mean_std(row, 'final_linear')} | "
+                     f"{mean_std(row, 'pr_omega_measured', 4)} | {mean_std(row, 'pr_omega_analytic', 4)} |")
+    lines.append("")
+    lines.append("Reading:")
+    lines.append("")
+    for deputies in sorted({setting(row)[1] for row in rows if setting(row)[1] is not None}):
+        group = [row for row in rows if setting(row)[1] == deputies and value(row, "final_knn") is not None]
+        if not group:
+            continue
+        best = max(group, key=lambda r: value(r, "final_knn"))
+        first = next((row for row in group if setting(row)[0] == 1), None)
+        none = next((row for row in group if setting(row)[0] == 0), None)
+        text = (f"- {deputies} {'deputy' if deputies == 1 else 'deputies'}: the best threshold is skip {setting(best)[0]} "
+                f"({mean_std(best, 'final_knn')} % kNN{', that is, no truncation' if setting(best)[0] == 0 else ''})")
+        if first is not None and first is not best:
+            gain = value(best, "final_knn") - value(first, "final_knn")
+            text += (f", {gain:+.2f} points over the paper's skip 1 ({mean_std(first, 'final_knn')}; "
+                     f"{verdict(gain, spread(best, 'final_knn') + spread(first, 'final_knn'), best, first)} as a gain)")
+        if none is not None and none is not best:
+            gain = value(best, "final_knn") - value(none, "final_knn")
+            text += (f"; against no truncation (skip 0, {mean_std(none, 'final_knn')}) the gain "
+                     f"{verdict(gain, spread(best, 'final_knn') + spread(none, 'final_knn'), best, none)} ({gain:+.2f} points)")
+        lines.append(text + ".")
+        measured = [(setting(row)[0], value(row, "pr_omega_measured")) for row in group if value(row, "pr_omega_measured") is not None]
+        if len(measured) > 1:
+            lowest, highest = measured[0], measured[-1]
+            lines.append(f"  Measured Pr(ω|A) goes from {lowest[1]:.4f} at skip {lowest[0]} to {highest[1]:.4f} at skip {highest[0]}.")
+    lines.append("")
+
+
+SECTIONS = {
+    "learning-efficiency": learning_efficiency,
+    "clustering-table": clustering_table,
+    "truncation-ablation": truncation_ablation,
+    "convnet": learning_efficiency,
+}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", default="docs/results")
+    parser.add_argument("--suffix", default="")
+    parser.add_argument("--out", default="docs/results.md")
+    args = parser.parse_args()
+    lines = ["# Results", "",
+             "Generated by `scripts/results.py` from the files `make reproduce` wrote under "
+             f"`{args.results}/`; every number below is read from those files. Regenerate with "
+             "`make results`; do not edit by hand.", ""]
+    for name, title in EXPERIMENTS:
+        folder = os.path.join(args.results, name + args.suffix)
+        lines.append(f"## {title}")
+        lines.append("")
+        if not os.path.exists(os.path.join(folder, "summary.csv")):
+            setting = f" REPRODUCE_SUFFIX={args.suffix}" if args.suffix else ""
+            lines.append(f"Not run yet. `make reproduce REPRODUCE={name}{setting}` runs `examples/{name}{args.suffix}.json` "
+                         f"(it resumes where a killed run stopped).")
+            lines.append("")
+            continue
+        try:
+            experiment = Experiment(folder)
+        except (OSError, KeyError, csv.Error) as error:
+            print(f"results: {folder}: {error}", file=sys.stderr)
+            return 1
+        provenance(experiment, name, args.suffix, lines)
+        SECTIONS[name](experiment, name, args.suffix, args.out, lines)
+    text = "\n".join(lines).rstrip() + "\n"
+    temporary = f"{args.out}.tmp-{os.getpid()}"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(temporary, args.out)
+    print(f"results: wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
