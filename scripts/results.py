@@ -176,14 +176,19 @@ def listing(above, below):
     return text
 
 
+def overview(experiment, rows, unit, stems, out, lines):
+    """How many run groups over how many epochs and seeds, then the experiment's figures."""
+    lines.append(f"{len(rows)} {unit}s, {experiment.epochs()} epochs, seeds per {unit}: "
+                 f"{', '.join(sorted({row['seeds'] for row in rows}))}.")
+    lines.append("")
+    figures(experiment, stems, out, lines)
+
+
 def learning_efficiency(experiment, name, suffix, out, lines):
     rows = [row for row in experiment.summary if row["method"] != "reference"]
     goal = experiment.references.get("supervised goal", (None, None))[0]
-    lines.append(f"{len(rows)} run groups, {experiment.epochs()} epochs, seeds per group: "
-                 f"{', '.join(sorted({row['seeds'] for row in rows}))}.")
-    lines.append("")
-    figures(experiment, [("accuracy-knn", "kNN accuracy against epochs"),
-                         ("accuracy-linear", "linear-probe accuracy against epochs")], out, lines)
+    overview(experiment, rows, "run group", [("accuracy-knn", "kNN accuracy against epochs"),
+                                             ("accuracy-linear", "linear-probe accuracy against epochs")], out, lines)
     lines.append("| run | seeds | final kNN % | final linear % | kNN AUC % | epochs to 50 / 80 / 90 / 95 % of goal |")
     lines.append("|---|---:|---:|---:|---:|---|")
     for row in rows:
@@ -267,11 +272,8 @@ def truncation_ablation(experiment, name, suffix, out, lines):
         return (int(match.group(1)), int(match.group(2))) if match else (None, None)
 
     rows = sorted((row for row in experiment.summary if row["method"] == "triplet"), key=lambda r: (setting(r)[1], setting(r)[0]))
-    lines.append(f"{len(rows)} settings, {experiment.epochs()} epochs, seeds per setting: "
-                 f"{', '.join(sorted({row['seeds'] for row in rows}))}.")
-    lines.append("")
-    figures(experiment, [("ablation-skip", "final kNN accuracy against the truncation threshold"),
-                         ("ablation-pr-omega", "measured Pr(ω|A) against the truncation threshold")], out, lines)
+    overview(experiment, rows, "setting", [("ablation-skip", "final kNN accuracy against the truncation threshold"),
+                                           ("ablation-pr-omega", "measured Pr(ω|A) against the truncation threshold")], out, lines)
     lines.append("| skip | deputies | final kNN % | final linear % | Pr(ω\\|A) measured | Pr(ω\\|A) analytic |")
     lines.append("|---:|---:|---:|---:|---:|---:|")
     for row in rows:
