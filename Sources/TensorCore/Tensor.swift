@@ -54,10 +54,24 @@ public final class Tensor {
         count = n
     }
 
-    /// Resizes to `rows × columns`, the common two-dimensional case.
+    /// Resizes to `rows × columns`, the common two-dimensional case. Like the other
+    /// fixed-rank forms, it builds no shape array (no allocation) when the shape is unchanged,
+    /// which is every call of a training step after the first.
     public func resize(rows: Int, columns: Int) {
         if shape.count == 2 && shape[0] == rows && shape[1] == columns { return }
         resize([rows, columns])
+    }
+
+    /// Resizes to a vector of `count` elements.
+    public func resize(count n: Int) {
+        if shape.count == 1 && shape[0] == n { return }
+        resize([n])
+    }
+
+    /// Resizes to `batch × height × width × channels` (the convolution layout).
+    public func resize(batch: Int, height: Int, width: Int, channels: Int) {
+        if shape.count == 4 && shape[0] == batch && shape[1] == height && shape[2] == width && shape[3] == channels { return }
+        resize([batch, height, width, channels])
     }
 
     /// Sets every element to zero.

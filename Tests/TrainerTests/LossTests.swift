@@ -128,3 +128,54 @@ func numericGradient(_ x: Tensor, epsilon: Float = 1e-2, _ loss: () -> Float) ->
         #expect(abs(value - 1.4) < 1e-6)
     }
 }
+
+/// The triplet loss ranks negatives by partial selection instead of sorting; it must pick
+/// exactly the ranks a full sort would.
+@Suite struct RankSelectionTests {
+    @Test func firstPositionsHoldTheLargestKeys() {
+        var rng = RandomGenerator(seed: 21)
+        for count in [1, 2, 3, 10, 255, 1000] {
+            // Few distinct values too, so that ties are common.
+            for distinct in [3, 1_000_000] {
+                let keys = (0..<count).map { _ in Float(rng.below(distinct)) }
+                for largest in Set([0, 1, count / 3, count - 1, count]) {
+                    var indices = Array(0..<count)
+                    indices.withUnsafeMutableBufferPointer { buffer in
+                        RankSelection.partition(buffer, count: count, largest: largest) { keys[$0] }
+                    }
+                    let chosen = indices[0..<largest].map { keys[$0] }.sorted(by: >)
+                    let expected = keys.sorted(by: >)[0..<largest]
+                    #expect(chosen == Array(expected), "count \(count), largest \(largest)")
+                    #expect(Set(indices) == Set(0..<count), "a permutation")
+                }
+            }
+        }
+    }
+
+    @Test func deputiesAreTheRanksAFullSortGives() {
+        var rng = RandomGenerator(seed: 22)
+        let n = 64, d = 8
+        let p = Tensor(shape: [2 * n, d]), z = Tensor(shape: [2 * n, d])
+        for i in 0..<p.count { p.data[i] = rng.normal(); z.data[i] = rng.normal() }
+        for (skip, deputies) in [(0, 1), (1, 9), (30, 9), (60, 3), (62, 1)] {
+            let loss = TruncatedTripletLoss(selection: .truncated(skip: skip, deputies: deputies), gamma: 2, margin: 100)
+            let value = loss(predictions: p, targets: z)
+            // The same loss from fully sorted negatives.
+            var expected: Float = 0
+            for block in 0..<2 {
+                var sum: Float = 0
+                for i in 0..<n {
+                    func similarity(_ j: Int) -> Float {
+                        (0..<d).reduce(0) { $0 + p.data[(block * n + i) * d + $1] * z.data[(block * n + j) * d + $1] }
+                    }
+                    let negatives = (0..<n).filter { $0 != i }.map(similarity).sorted(by: >)
+                    let ranks = NegativeSelection.truncated(skip: skip, deputies: deputies).ranks(candidates: n - 1)
+                    let deputy = ranks.map { -2 * negatives[$0] }.reduce(0, +) / Float(ranks.count)
+                    sum += max(0, 2 * (-2 * similarity(i)) - deputy + 100)
+                }
+                expected += sum / Float(n)
+            }
+            #expect(abs(value - expected) < 1e-3 * max(1, abs(expected)), "skip \(skip), deputies \(deputies): \(value) vs \(expected)")
+        }
+    }
+}

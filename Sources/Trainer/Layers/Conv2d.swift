@@ -52,7 +52,7 @@ public final class Conv2d: Layer {
         let pixels = batch * height * width
         columns.resize(rows: pixels, columns: patchSize)
         gatherPatches(from: input.data)
-        output.resize([batch, height, width, outputChannels])
+        output.resize(batch: batch, height: height, width: width, channels: outputChannels)
         if let bias {
             for p in 0..<pixels {
                 (output.data + p * outputChannels).update(from: bias.value.data, count: outputChannels)
@@ -78,7 +78,7 @@ public final class Conv2d: Layer {
         columnGradient.resize(rows: pixels, columns: patchSize)
         BLAS.gemm(m: pixels, n: patchSize, k: outputChannels,
                   a: outputGradient.data, b: weight.value.data, c: columnGradient.data)
-        inputGradient.resize([batch, height, width, inputChannels])
+        inputGradient.resize(batch: batch, height: height, width: width, channels: inputChannels)
         inputGradient.zero()
         scatterPatches(into: inputGradient.data)
         return inputGradient

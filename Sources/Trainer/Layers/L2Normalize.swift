@@ -10,7 +10,7 @@ public final class L2Normalize: Layer {
 
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
         output.resize(input.shape)
-        norms.resize([input.rows])
+        norms.resize(count: input.rows)
         Kernels.normaliseRows(input.data, into: output.data, norms: norms.data,
                               rows: input.rows, columns: input.rowSize)
         return output

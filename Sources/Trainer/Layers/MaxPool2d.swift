@@ -20,7 +20,7 @@ public final class MaxPool2d: Layer {
         let c = channels, h = height, w = width, oh = h / 2, ow = w / 2
         let batch = input.count / (h * w * c)
         inputCount = input.count
-        output.resize([batch, oh, ow, c])
+        output.resize(batch: batch, height: oh, width: ow, channels: c)
         if winners.count < output.count { winners = [Int32](repeating: 0, count: output.count) }
         let x = input.data, y = output.data
         winners.withUnsafeMutableBufferPointer { best in
@@ -47,7 +47,7 @@ public final class MaxPool2d: Layer {
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
         guard needsInputGradient else { return nil }
         let batch = inputCount / (height * width * channels)
-        inputGradient.resize([batch, height, width, channels])
+        inputGradient.resize(batch: batch, height: height, width: width, channels: channels)
         inputGradient.zero()
         let dx = inputGradient.data, dy = outputGradient.data
         winners.withUnsafeBufferPointer { best in

@@ -4,10 +4,16 @@ import TensorCore
 public final class Sequential: Layer {
     public let layers: [Layer]
 
-    public init(_ layers: [Layer]) { self.layers = layers }
+    /// Every layer's parameters and buffers, gathered once: layers keep the same objects for
+    /// life, and the moving-average update reads these every step without allocating.
+    public let parameters: [Parameter]
+    public let buffers: [Tensor]
 
-    public var parameters: [Parameter] { layers.flatMap(\.parameters) }
-    public var buffers: [Tensor] { layers.flatMap(\.buffers) }
+    public init(_ layers: [Layer]) {
+        self.layers = layers
+        parameters = layers.flatMap(\.parameters)
+        buffers = layers.flatMap(\.buffers)
+    }
 
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
         var x = input

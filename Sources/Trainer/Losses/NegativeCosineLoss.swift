@@ -15,8 +15,8 @@ public final class NegativeCosineLoss {
         let n = p.rows, d = p.rowSize
         normalisedPrediction.resize(p.shape)
         normalisedTarget.resize(z.shape)
-        predictionNorms.resize([n])
-        targetNorms.resize([n])
+        predictionNorms.resize(count: n)
+        targetNorms.resize(count: n)
         gradient.resize(p.shape)
         Kernels.normaliseRows(p.data, into: normalisedPrediction.data, norms: predictionNorms.data, rows: n, columns: d)
         Kernels.normaliseRows(z.data, into: normalisedTarget.data, norms: targetNorms.data, rows: n, columns: d)

@@ -63,14 +63,17 @@ public final class TruncatedTripletLoss {
             var blockLoss: Float = 0
             for i in 0..<n {
                 let row = similarities.data + i * n
-                // Rank negatives by similarity, most similar (smallest distance) first.
+                // Rank negatives by similarity, most similar (smallest distance) first, only as
+                // far as needed: positions ranks.lowerBound..<ranks.upperBound of `order` end up
+                // holding exactly the negatives of those ranks (in no particular order).
                 var count = 0
                 for j in 0..<n where j != i {
                     order[count] = j
                     count += 1
                 }
                 order.withUnsafeMutableBufferPointer { buffer in
-                    buffer[0..<count].sort { row[$0] > row[$1] }
+                    RankSelection.partition(buffer, count: count, largest: ranks.upperBound) { row[$0] }
+                    RankSelection.partition(buffer, count: ranks.upperBound, largest: ranks.lowerBound) { row[$0] }
                 }
                 let positive = -2 * row[i]
                 var deputy: Float = 0
@@ -98,5 +101,33 @@ public final class TruncatedTripletLoss {
         }
         falseNegativeRate = labels == nil || selected == 0 ? .nan : Float(falseNegatives) / Float(selected)
         return total
+    }
+}
+
+/// Partial ranking without sorting or allocating.
+enum RankSelection {
+    /// Reorders `indices[0..<count]` so that its first `largest` entries are those with the
+    /// largest keys (ties at the boundary in any order), in no particular order. Quickselect: O(count).
+    static func partition(_ indices: UnsafeMutableBufferPointer<Int>, count: Int, largest: Int, key: (Int) -> Float) {
+        guard largest > 0, largest < count else { return }
+        var low = 0, high = count - 1
+        let target = largest - 1  // the position that must hold the largest-th largest
+        while low < high {
+            // Median of three as the pivot keeps sorted input from degrading the search.
+            let middle = low + (high - low) / 2
+            let a = key(indices[low]), b = key(indices[middle]), c = key(indices[high])
+            let pivot = max(min(a, b), min(max(a, b), c))
+            var i = low, j = high
+            while i <= j {
+                while key(indices[i]) > pivot { i += 1 }
+                while key(indices[j]) < pivot { j -= 1 }
+                if i <= j {
+                    indices.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if target <= j { high = j } else if target >= i { low = i } else { return }
+        }
     }
 }

@@ -51,7 +51,7 @@ public final class BootstrapMethod: TrainingMethod {
         }
         let p = normalise.forward(prediction, training: true)
         normalisedTargets.resize(targets.shape)
-        targetNorms.resize([targets.rows])
+        targetNorms.resize(count: targets.rows)
         Kernels.normaliseRows(targets.data, into: normalisedTargets.data, norms: targetNorms.data,
                               rows: targets.rows, columns: targets.rowSize)
         let value = triplet(predictions: p, targets: normalisedTargets, labels: labels)

@@ -53,7 +53,7 @@ public final class MoCoMethod: TrainingMethod {
         for r in 0..<m { viewLabels[r] = labels[labels.startIndex + r % n] }
         let rawKeys = keyEncoder.forward(views, training: true)
         keys.resize(rawKeys.shape)
-        keyNorms.resize([m])
+        keyNorms.resize(count: m)
         Kernels.normaliseRows(rawKeys.data, into: keys.data, norms: keyNorms.data, rows: m, columns: rawKeys.rowSize)
         swapViewHalves(keys, into: swappedKeys)
         let q = normalise.forward(encoder.forward(views, training: true), training: true)

@@ -71,7 +71,7 @@ extension Evaluator {
         let input = Tensor(shape: [0, 0])
         for start in stride(from: 0, to: rows, by: chunk) {
             let count = min(chunk, rows - start)
-            input.resize([count, dimension])
+            input.resize(rows: count, columns: dimension)
             representations.withUnsafeBufferPointer { source in
                 if let base = source.baseAddress { input.data.update(from: base + start * dimension, count: count * dimension) }
             }
