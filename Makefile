@@ -7,7 +7,7 @@ DEBIAN_PACKAGES := pkg-config libncursesw5-dev libopenblas-dev libpng-dev zlib1g
 SWIFT ?= swift
 ARGS ?=
 
-.PHONY: run test build release deps clean sanitize fuzz fuzz-corpus soak reproduce results
+.PHONY: run test build release deps clean sanitize fuzz fuzz-corpus soak reproduce results bench bench-compare bench-blas
 
 ## Install whichever Debian packages are missing; silent when all are present.
 deps:
@@ -63,9 +63,36 @@ soak: deps
 reproduce: deps
 	scripts/reproduce.sh
 
+## The performance suite (Benchmarks/, ordo-one/benchmark with malloc counters): the step of every
+## method × backbone, its phases, allocations, the kNN evaluation and the sgemm peak. Not in make test.
+bench: deps
+	cd Benchmarks && $(SWIFT) package benchmark
+
+## The training step against PyTorch's on this CPU (scripts/bench_compare.py, alternating pairs).
+## PyTorch is not a dependency: TORCH_PYTHON names a python with torch (default .venv-torch), and
+## INSTALL_TORCH=1 creates that venv with pip first (several GB of wheels).
+TORCH_PYTHON ?= .venv-torch/bin/python
+bench-compare: release
+	@if [ "$(INSTALL_TORCH)" = 1 ] && [ ! -x .venv-torch/bin/python ]; then \
+	  python3 -m venv .venv-torch && .venv-torch/bin/pip install -q torch numpy; fi
+	@$(TORCH_PYTHON) -c "import torch" 2>/dev/null || { echo "error: no PyTorch at $(TORCH_PYTHON): run make bench-compare INSTALL_TORCH=1 (pip install torch) or pass TORCH_PYTHON=/path/to/python" >&2; exit 1; }
+	python3 scripts/bench_compare.py --workbench "$$($(SWIFT) build -c release --show-bin-path)/workbench" --python $(TORCH_PYTHON)
+
+## sgemm GFLOPS and allocations per call on the mlp step's shapes, OpenBLAS against BLIS
+## (Debian's libblis-openmp-dev, installed here if missing), one thread per core each.
+bench-blas: deps
+	@dpkg-query -W -f='$${Status}' libblis-openmp-dev 2>/dev/null | grep -q "ok installed" || \
+	  { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libblis-openmp-dev >/dev/null; }
+	mkdir -p .build
+	cc -O2 -DOPENBLAS Benchmarks/blas_probe.c -o .build/blas-probe-openblas $$(pkg-config --cflags --libs openblas)
+	cc -O2 -fopenmp -I/usr/include/x86_64-linux-gnu/blis-openmp Benchmarks/blas_probe.c -o .build/blas-probe-blis \
+	  -L/usr/lib/x86_64-linux-gnu/blis-openmp -Wl,-rpath,/usr/lib/x86_64-linux-gnu/blis-openmp -lblis
+	@echo "OpenBLAS:"; .build/blas-probe-openblas
+	@echo "BLIS:"; BLIS_NUM_THREADS=$$(nproc) .build/blas-probe-blis
+
 ## docs/results.md from what reproduce wrote under docs/results/ (every number read from those files).
 results:
 	python3 scripts/results.py
 
 clean:
-	rm -rf .build .build-tsan .build-asan .build-fuzz .build-soak Fuzz/.build
+	rm -rf .build .build-tsan .build-asan .build-fuzz .build-soak Fuzz/.build Benchmarks/.build

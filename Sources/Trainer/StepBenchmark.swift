@@ -24,35 +24,23 @@ public struct StepBenchmark {
 
     /// Runs `warmup` untimed steps then `steps` timed ones on `data`.
     public func run(on data: Dataset, steps: Int, warmup: Int = 2) -> Result {
-        var rng = RandomGenerator(seed: 1)
-        let trainer = MethodFactory.make(method, settings: MethodSettings(), backbone: backbone,
-                                         imageSide: data.side, classCount: data.classCount, rng: &rng)
-        let optimizer = SGD(parameters: trainer.optimisedParameters)
-        let augmenter = Augmenter(recipe: .forBackbone(backbone), side: data.side, mean: data.mean, std: data.std)
-        let views = Tensor(shape: [0, 0])
-        var indices = Array(0..<data.train.count)
-        rng.shuffle(&indices)
+        let harness = StepHarness(method: method, backbone: backbone, batch: batch, data: data)
         var phases: [[Double]] = [[], [], []]
-        let n = min(batch, data.train.count)
         for step in 0..<(warmup + steps) {
-            let start = (step * n) % max(1, data.train.count - n)
-            let batchIndices = indices[start..<(start + n)]
-            let labels = batchIndices.map { data.train.labels[$0] }
             var t = DispatchTime.now().uptimeNanoseconds
             func lap(_ phase: Int) {
                 let now = DispatchTime.now().uptimeNanoseconds
                 if step >= warmup { phases[phase].append(Double(now - t) / 1e6) }
                 t = now
             }
-            augmenter.makeViews(of: data.train, indices: batchIndices, into: views, rng: &rng)
+            harness.augment()
             lap(0)
-            optimizer.zeroGradients()
-            _ = trainer.computeGradients(views: views, labels: labels[...])
+            harness.gradients()
             lap(1)
-            optimizer.step(learningRate: RunConfig.referenceLearningRate(batch: n))
-            trainer.afterUpdate(progress: Double(step) / Double(warmup + steps))
+            harness.update()
             lap(2)
         }
+        let n = harness.batch
         func median(_ values: [Double]) -> Double {
             let sorted = values.sorted()
             return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
