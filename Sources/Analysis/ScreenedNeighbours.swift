@@ -6,9 +6,9 @@ import Synchronization
 /// exact float rescoring: the same neighbours as the float product, at a quarter of its
 /// multiply cost on CPUs with AVX-512 VNNI.
 ///
-/// Rows are quantised to bytes (q = round(x / s), s = max|x| / 127), so for unit rows a, b
-/// the int8 estimate â·b̂ misses a·b by at most ‖a − â‖ + ‖â‖·‖b − b̂‖ (Cauchy–Schwarz), a
-/// bound known per row. Every train row whose upper bound reaches the k-th largest lower
+/// Rows are quantised to bytes around their midrange (x ≈ x̂ = c + s·q, q ∈ [−127, 127]), so
+/// for unit rows a, b the int8 estimate â·b̂ misses a·b by at most ‖a − â‖ + ‖â‖·‖b − b̂‖
+/// (Cauchy–Schwarz), a bound known per row. Every train row whose upper bound reaches the k-th largest lower
 /// bound is a candidate; the true k nearest are always among them (docs/performance.md).
 /// Candidates (a few hundred of 60,000 on Fashion-MNIST) are rescored in float.
 enum ScreenedNeighbours {
