@@ -238,6 +238,12 @@ def clustering_table(experiment, name, suffix, out, lines):
                      f"{mean_std(row, 'pr_omega_analytic', 4)} | {mean_std(row, 'pr_omega_measured', 4)} | "
                      f"{mean_std(row, 'final_knn')} |")
     lines.append("")
+    lines.append("Class divergence: mean distance between class centres after equalising the within-class "
+                 "variance (larger: classes further apart). Measured Pr(ω|A): for the triplet runs the fraction of "
+                 "selected deputies that share the anchor's class; for SimCLR and MoCo the share of the softmax "
+                 "repulsion weight that falls on same-class negatives; analytic: the binomial bound for the "
+                 "method's own setting (reference workloads).")
+    lines.append("")
     figures(experiment, [("class-divergence", "class divergence against epochs"),
                          ("pr-omega", "Pr(ω|A) against epochs")], out, lines)
     lines.append("Reading (the paper's Table 1: triplet clusters classes apart more than BYOL, and its "
