@@ -74,6 +74,8 @@ bench: deps
 TORCH_PYTHON ?= .venv-torch/bin/python
 bench-compare: release
 	@if [ "$(INSTALL_TORCH)" = 1 ] && [ ! -x .venv-torch/bin/python ]; then \
+	  python3 -c "import ensurepip" 2>/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null; }; \
 	  python3 -m venv .venv-torch && .venv-torch/bin/pip install -q torch numpy; fi
 	@$(TORCH_PYTHON) -c "import torch" 2>/dev/null || { echo "error: no PyTorch at $(TORCH_PYTHON): run make bench-compare INSTALL_TORCH=1 (pip install torch) or pass TORCH_PYTHON=/path/to/python" >&2; exit 1; }
 	python3 scripts/bench_compare.py --workbench "$$($(SWIFT) build -c release --show-bin-path)/workbench" --python $(TORCH_PYTHON)
