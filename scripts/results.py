@@ -116,6 +116,15 @@ def verdict(difference, spread_sum, *rows):
     return "does not hold, within the seed-to-seed spread"
 
 
+def compare(claimed, other, column):
+    """claimed − other on a summary column (positive: the claim's direction) and its verdict;
+    (None, ...) when either number is missing."""
+    a, b = value(claimed, column), value(other, column)
+    if a is None or b is None:
+        return None, verdict(None, 0)
+    return a - b, verdict(a - b, spread(claimed, column) + spread(other, column), claimed, other)
+
+
 def relative(path, out):
     return os.path.relpath(path, os.path.dirname(os.path.abspath(out)))
 
@@ -209,18 +218,14 @@ def learning_efficiency(experiment, name, suffix, out, lines):
             row = next(iter(experiment.groups(other)), None)
             if row is None:
                 continue
-            difference = None
-            if value(triplet, "knn_auc") is not None and value(row, "knn_auc") is not None:
-                difference = value(triplet, "knn_auc") - value(row, "knn_auc")
+            difference, reading = compare(triplet, row, "knn_auc")
             lines.append(f"- Claim: truncated triplet learns faster than {other}. kNN AUC {mean_std(triplet, 'knn_auc')} "
-                         f"against {mean_std(row, 'knn_auc')} ({difference:+.2f} points): "
-                         f"**{verdict(difference, spread(triplet, 'knn_auc') + spread(row, 'knn_auc'), triplet, row)}**."
+                         f"against {mean_std(row, 'knn_auc')} ({difference:+.2f} points): **{reading}**."
                          if difference is not None else f"- Against {other}: missing numbers.")
-            final = None
-            if value(triplet, "final_knn") is not None and value(row, "final_knn") is not None:
-                final = value(triplet, "final_knn") - value(row, "final_knn")
+            final, reading = compare(triplet, row, "final_knn")
+            if final is not None:
                 lines.append(f"  Final kNN {mean_std(triplet, 'final_knn')} against {mean_std(row, 'final_knn')} "
-                             f"({final:+.2f} points); higher final kNN: {verdict(final, spread(triplet, 'final_knn') + spread(row, 'final_knn'), triplet, row)}.")
+                             f"({final:+.2f} points); higher final kNN: {reading}.")
     beats(experiment, rows, lines)
     lines.append("")
 
@@ -251,24 +256,18 @@ def clustering_table(experiment, name, suffix, out, lines):
     lines.append("")
     for triplet in triplets:
         if byol:
-            d = None
-            if value(triplet, "class_divergence") is not None and value(byol, "class_divergence") is not None:
-                d = value(triplet, "class_divergence") - value(byol, "class_divergence")
+            d, reading = compare(triplet, byol, "class_divergence")
             lines.append(f"- Claim: {triplet['run']} separates classes more than BYOL (under-clustering). Class divergence "
                          f"{mean_std(triplet, 'class_divergence', 3)} against {mean_std(byol, 'class_divergence', 3)}"
-                         + (f" ({d:+.3f}): "
-                            f"**{verdict(d, spread(triplet, 'class_divergence') + spread(byol, 'class_divergence'), triplet, byol)}**."
-                            if d is not None else ": missing numbers."))
+                         + (f" ({d:+.3f}): **{reading}**." if d is not None else ": missing numbers."))
         if moco:
-            p = None
-            if value(triplet, "pr_omega_measured") is not None and value(moco, "pr_omega_measured") is not None:
-                p = value(moco, "pr_omega_measured") - value(triplet, "pr_omega_measured")
+            # Lower is the claim here, so the difference is MoCo's minus the triplet's.
+            p, reading = compare(moco, triplet, "pr_omega_measured")
             lines.append(f"- Claim: {triplet['run']} pushes away fewer same-class samples than MoCo (over-clustering). "
                          f"Measured Pr(ω|A) {mean_std(triplet, 'pr_omega_measured', 4)} against "
                          f"{mean_std(moco, 'pr_omega_measured', 4)} (analytic {mean_std(triplet, 'pr_omega_analytic', 4)} "
                          f"against {mean_std(moco, 'pr_omega_analytic', 4)})"
-                         + (f", {-p:+.4f}: **{verdict(p, spread(triplet, 'pr_omega_measured') + spread(moco, 'pr_omega_measured'), triplet, moco)}**."
-                            if p is not None else ": missing numbers."))
+                         + (f", {-p:+.4f}: **{reading}**." if p is not None else ": missing numbers."))
     lines.append("")
 
 
@@ -299,13 +298,13 @@ def truncation_ablation(experiment, name, suffix, out, lines):
         text = (f"- {deputies} {'deputy' if deputies == 1 else 'deputies'}: the best threshold is skip {setting(best)[0]} "
                 f"({mean_std(best, 'final_knn')} % kNN{', that is, no truncation' if setting(best)[0] == 0 else ''})")
         if first is not None and first is not best:
-            gain = value(best, "final_knn") - value(first, "final_knn")
+            gain, reading = compare(best, first, "final_knn")
             text += (f", {gain:+.2f} points over the paper's skip 1 ({mean_std(first, 'final_knn')}; "
-                     f"{verdict(gain, spread(best, 'final_knn') + spread(first, 'final_knn'), best, first)} as a gain)")
+                     f"{reading} as a gain)")
         if none is not None and none is not best:
-            gain = value(best, "final_knn") - value(none, "final_knn")
+            gain, reading = compare(best, none, "final_knn")
             text += (f"; against no truncation (skip 0, {mean_std(none, 'final_knn')}) the gain "
-                     f"{verdict(gain, spread(best, 'final_knn') + spread(none, 'final_knn'), best, none)} ({gain:+.2f} points)")
+                     f"{reading} ({gain:+.2f} points)")
         lines.append(text + ".")
         measured = [(setting(row)[0], value(row, "pr_omega_measured")) for row in group if value(row, "pr_omega_measured") is not None]
         if len(measured) > 1:

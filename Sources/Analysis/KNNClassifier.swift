@@ -108,13 +108,17 @@ public struct KNNClassifier: Sendable {
     /// The class with the largest sum of exp(similarity / temperature) over the neighbours.
     static func vote(values: UnsafeBufferPointer<Float>, indices: UnsafeBufferPointer<Int>, labels: [Int],
                      classCount: Int, temperature: Float) -> Int {
-        var votes = [Double](repeating: 0, count: max(classCount, 1))
-        for j in 0..<values.count {
-            votes[labels[indices[j]]] += Foundation.exp(Double(values[j] / temperature))
+        let classes = max(classCount, 1)
+        // On the stack: called once per test row, from every search worker.
+        return withUnsafeTemporaryAllocation(of: Double.self, capacity: classes) { votes in
+            votes.initialize(repeating: 0)
+            for j in 0..<values.count {
+                votes[labels[indices[j]]] += Foundation.exp(Double(values[j] / temperature))
+            }
+            var best = 0
+            for c in 1..<classes where votes[c] > votes[best] { best = c }
+            return best
         }
-        var best = 0
-        for c in 1..<max(classCount, 1) where votes[c] > votes[best] { best = c }
-        return best
     }
 
     /// Rows scaled to unit length (zero rows stay zero).

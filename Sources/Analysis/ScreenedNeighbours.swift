@@ -44,7 +44,8 @@ enum ScreenedNeighbours {
         let slack = 1e-4 + 4 * Float(dimension) * Float.ulpOfOne
         let neighbours = min(k, trainCount), stride = panelCount * Int(WB_PANEL_ROWS)
         let blocks = (testCount + blockRows - 1) / blockRows
-        let shared = SharedInputs(train: train, test: test, panels: panels, trainSide: trainSide, testSide: testSide,
+        // The train side's row-major bytes are not needed past packing: only panels and codes travel on.
+        let shared = SharedInputs(train: train, test: test, panels: panels, testSide: testSide,
                                   trainCodes: TrainCodes(trainSide.codes, paddedCount: panelCount * Int(WB_PANEL_ROWS)))
         let rescored = Mutex(0)
         DispatchQueue.concurrentPerform(iterations: max(1, min(workers, blocks))) { worker in
@@ -147,7 +148,7 @@ struct TrainCodes: Sendable {
 /// Read-only inputs of the search, shared by its workers.
 private struct SharedInputs: @unchecked Sendable {
     let train: [Float], test: [Float], panels: [UInt8]
-    let trainSide: QuantisedRows, testSide: QuantisedRows, trainCodes: TrainCodes
+    let testSide: QuantisedRows, trainCodes: TrainCodes
 
     /// The estimates â·b̂ of `rows` test rows from `first` against every train row.
     func estimates(first: Int, rows: Int, depth: Int, panelCount: Int, into out: inout [Float], stride: Int) {

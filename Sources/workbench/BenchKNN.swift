@@ -40,9 +40,9 @@ struct BenchKNN: ParsableCommand {
         let flops = 2 * Double(set.trainLabels.count) * Double(set.testLabels.count) * Double(set.dimension)
         print(String(format: "kNN on %@: %d train × %d test, %d-d, k = 200 (similarities %.0f GFLOP), %d BLAS threads (%@), int8 screen %@",
                      set.name, set.trainLabels.count, set.testLabels.count, set.dimension, flops / 1e9,
-                     BLAS.threadCount, BLAS.coreName, ScreenedNeighboursInfo.available ? "available" : "not available on this CPU"))
+                     BLAS.threadCount, BLAS.coreName, KNNClassifier().screensHere ? "available" : "not available on this CPU"))
         var results: [(name: String, predictions: [Int])] = []
-        for screening in [true, false] where screening == false || ScreenedNeighboursInfo.available {
+        for screening in [true, false] where screening == false || KNNClassifier().screensHere {
             let knn = KNNClassifier(screening: screening)
             var times: [Double] = [], outcome: (predictions: [Int], candidatesPerRow: Double?) = ([], nil)
             for _ in 0..<repeats {
@@ -101,9 +101,4 @@ struct BenchKNN: ParsableCommand {
                     Backbone.mlp.representationSize)
         }
     }
-}
-
-/// Whether the kNN's int8 screen runs on this CPU (for the benchmark's report).
-enum ScreenedNeighboursInfo {
-    static var available: Bool { KNNClassifier().screensHere }
 }
