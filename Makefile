@@ -2,10 +2,20 @@
 #   make run    install missing Debian packages, build in release mode, start the workbench
 #   make test   install missing Debian packages, run the whole test suite
 
-DEBIAN_PACKAGES := pkg-config libncursesw5-dev libopenblas-dev libpng-dev zlib1g-dev \
+DEBIAN_PACKAGES := pkg-config libncursesw5-dev libblis-openmp-dev libopenblas-dev libpng-dev zlib1g-dev \
                    libfreetype-dev dataset-fashion-mnist fonts-dejavu-core tmux python3
 SWIFT ?= swift
 ARGS ?=
+# The BLAS: BLIS unless WORKBENCH_BLAS=openblas (Package.swift reads it); the OpenBLAS build
+# gets its own build folder so that switching never mixes the two.
+ifeq ($(WORKBENCH_BLAS),openblas)
+SWIFT_BUILD_PATH := --scratch-path .build-openblas
+endif
+export WORKBENCH_BLAS
+# Idle OpenMP threads (BLIS, layer kernels) spin ~0.1 ms, not the runtime's ~3 ms, so that the
+# suite's parallel tests and processes do not starve each other (the workbench binary sets
+# this itself; the test process and the benchmarks get it here).
+export GOMP_SPINCOUNT ?= 10000
 
 .PHONY: run test build release deps clean sanitize fuzz fuzz-corpus soak reproduce results bench bench-compare bench-blas
 
@@ -23,17 +33,19 @@ deps:
 	fi
 
 release: deps
-	$(SWIFT) build -c release --product workbench
+	$(SWIFT) build -c release --product workbench $(SWIFT_BUILD_PATH)
 
 run: release
-	$$($(SWIFT) build -c release --show-bin-path)/workbench $(ARGS)
+	$$($(SWIFT) build -c release $(SWIFT_BUILD_PATH) --show-bin-path)/workbench $(ARGS)
 
 build: deps
-	$(SWIFT) build
+	$(SWIFT) build $(SWIFT_BUILD_PATH)
 
+## The suite runs tests (and the workbench processes they start) side by side on few cores:
+## one BLAS thread each, or two-thread products stall waiting for each other (docs/performance.md).
 test: deps
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) build --build-tests $(SWIFT_BUILD_PATH)
+	WORKBENCH_THREADS=1 $(SWIFT) test --skip-build $(SWIFT_BUILD_PATH)
 
 ## The whole suite under ThreadSanitizer, then AddressSanitizer (each in its own build folder).
 ## Leak reports are off: the Swift runtime, XCTest and ArgumentParser keep allocations alive
@@ -66,7 +78,7 @@ reproduce: deps
 ## The performance suite (Benchmarks/, ordo-one/benchmark with malloc counters): the step of every
 ## method × backbone, its phases, allocations, the kNN evaluation and the sgemm peak. Not in make test.
 bench: deps
-	cd Benchmarks && $(SWIFT) package benchmark
+	cd Benchmarks && $(SWIFT) package $(SWIFT_BUILD_PATH) benchmark
 
 ## The training step against PyTorch's on this CPU (scripts/bench_compare.py, alternating pairs).
 ## PyTorch is not a dependency: TORCH_PYTHON names a python with torch (default .venv-torch), and
@@ -78,13 +90,11 @@ bench-compare: release
 	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null; }; \
 	  python3 -m venv .venv-torch && .venv-torch/bin/pip install -q torch numpy; fi
 	@$(TORCH_PYTHON) -c "import torch" 2>/dev/null || { echo "error: no PyTorch at $(TORCH_PYTHON): run make bench-compare INSTALL_TORCH=1 (pip install torch) or pass TORCH_PYTHON=/path/to/python" >&2; exit 1; }
-	python3 scripts/bench_compare.py --workbench "$$($(SWIFT) build -c release --show-bin-path)/workbench" --python $(TORCH_PYTHON)
+	python3 scripts/bench_compare.py --workbench "$$($(SWIFT) build -c release $(SWIFT_BUILD_PATH) --show-bin-path)/workbench" --python $(TORCH_PYTHON)
 
-## sgemm GFLOPS and allocations per call on the mlp step's shapes, OpenBLAS against BLIS
-## (Debian's libblis-openmp-dev, installed here if missing), one thread per core each.
+## sgemm GFLOPS and allocations per call on the calls of the mlp step's linear layers,
+## OpenBLAS against BLIS (Debian's libblis-openmp-dev), one thread per core each.
 bench-blas: deps
-	@dpkg-query -W -f='$${Status}' libblis-openmp-dev 2>/dev/null | grep -q "ok installed" || \
-	  { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libblis-openmp-dev >/dev/null; }
 	mkdir -p .build
 	cc -O2 -DOPENBLAS Benchmarks/blas_probe.c -o .build/blas-probe-openblas $$(pkg-config --cflags --libs openblas)
 	cc -O2 -fopenmp -I/usr/include/x86_64-linux-gnu/blis-openmp Benchmarks/blas_probe.c -o .build/blas-probe-blis \

@@ -5,6 +5,14 @@ import PackageDescription
 /// `swift run workbench` trains at a useful speed without `-c release`.
 let optimisedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
+/// The BLAS behind every matrix product: BLIS by default (faster than OpenBLAS on this
+/// project's matrix shapes, and it does not allocate per call; docs/performance.md), OpenBLAS
+/// with `WORKBENCH_BLAS=openblas` in the environment of the build. Both speak CBLAS; TensorCore
+/// imports whichever module this names.
+let useOpenBLAS = Context.environment["WORKBENCH_BLAS"]?.lowercased() == "openblas"
+let blasModule = useOpenBLAS ? "COpenBLAS" : "CBLIS"
+let blasSettings: [SwiftSetting] = useOpenBLAS ? [.define("WORKBENCH_OPENBLAS")] : []
+
 let package = Package(
     name: "Workbench",
     platforms: [.macOS(.v15)],
@@ -23,8 +31,10 @@ let package = Package(
         // ncursesw's pkg-config flags are only -D defines, which SwiftPM refuses with a
         // warning; the shim sets what is needed and its headers are on the default path.
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncursesw5-dev"])]),
-        .systemLibrary(name: "CBLAS", pkgConfig: "openblas",
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
+        // Debian ships no pkg-config file for BLIS; its header and library are on the default paths.
+        .systemLibrary(name: "CBLIS", providers: [.apt(["libblis-openmp-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
@@ -32,18 +42,19 @@ let package = Package(
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2",
                        providers: [.apt(["libfreetype-dev"])]),
 
-        // Hand-written SIMD kernels the BLAS lacks (the kNN's int8 screen), optimised even in
-        // debug builds and dispatched at run time (callers check wb_int8_supported()).
-        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])]),
+        // Hand-written SIMD kernels the BLAS lacks (the kNN's int8 screen; the layers' elementwise
+        // and per-channel loops), optimised even in debug builds and dispatched at run time.
+        // libgomp: the OpenMP runtime whose thread pool the layer kernels share with BLIS.
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])], linkerSettings: [.linkedLibrary("gomp")]),
 
         // Shapes, contiguous Float buffers, the one BLAS wrapper, seeded RNG.
-        .target(name: "TensorCore", dependencies: ["CBLAS"],
-                swiftSettings: optimisedEvenInDebug),
+        .target(name: "TensorCore", dependencies: [.target(name: blasModule), "CKernels"],
+                swiftSettings: optimisedEvenInDebug + blasSettings),
         // Evaluation, diagnostics, exporters: pure functions over arrays.
         .target(name: "Analysis", dependencies: ["TensorCore", "CKernels", "CPNG", "CFreeType", "CZlib"],
                 swiftSettings: optimisedEvenInDebug),
         // Layers, losses, optimisers, data, augmentation, runs.
-        .target(name: "Trainer", dependencies: ["TensorCore", "Analysis", "CZlib", "CPNG"],
+        .target(name: "Trainer", dependencies: ["TensorCore", "Analysis", "CKernels", "CZlib", "CPNG"],
                 swiftSettings: optimisedEvenInDebug),
         // The screen: cell grid, panels, keys; ncurses is one sink.
         .target(name: "TUI", dependencies: ["Trainer", "CNcurses"]),

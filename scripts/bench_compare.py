@@ -41,15 +41,18 @@ def main():
     args = parser.parse_args()
     here = os.path.dirname(os.path.abspath(__file__))
     torch_script = os.path.join(here, "..", "Benchmarks", "torch_reference.py")
-    rows, versions = [], ""
+    rows, versions, blas = [], "", ""
     for backbone in args.backbones.split(","):
         for method in args.methods.split(","):
             ours, theirs = [], []
             for pair in range(args.pairs):
-                value, _ = images_per_second(
+                value, text = images_per_second(
                     [args.workbench, "bench-step", "--method", method, "--backbone", backbone,
                      "--steps", str(STEPS[backbone])], r"\((\d+) images/s")
                 ours.append(value)
+                library = re.search(r"(\d+) (\w+) threads \(([^)]*)\)", text)
+                if library:
+                    blas = f"workbench on {library.group(2)} ({library.group(3)} kernels)"
                 value, text = images_per_second(
                     [args.python, torch_script, "--method", method, "--backbone", backbone,
                      "--steps", str(STEPS[backbone]), "--threads", str(args.threads)], r"\((\d+) images/s")
@@ -65,7 +68,7 @@ def main():
         lines.append(f"| {method} | {backbone} | {a:.0f} ({a0:.0f}–{a1:.0f}) | {b:.0f} ({b0:.0f}–{b1:.0f}) | {ratio:.2f} |")
     lines.append("")
     lines.append(f"Medians of {args.pairs} alternating pairs (range in brackets), batch 256 (512 views), "
-                 f"{args.threads} threads each; {versions}.")
+                 f"{args.threads} threads each; {blas}, {versions}.")
     text = "\n".join(lines) + "\n"
     print(text)
     if args.out:

@@ -30,7 +30,7 @@ public enum RepresentationHealth {
     /// The effective rank (Roy & Vetterli): exp of the entropy of the normalised singular
     /// values of the row-normalised matrix. 1 for identical rows, at most k for rank-k data,
     /// close to d for isotropic data. Singular values come from the d×d Gram matrix (dsyrk,
-    /// in double so rounding does not pose as rank) and LAPACK's symmetric eigensolver.
+    /// in double so rounding does not pose as rank) and a symmetric eigensolver.
     public static func effectiveRank(_ x: [Float], rows n: Int, dimension d: Int) -> Double {
         guard n > 0, d > 0, x.count >= n * d else { return 0 }
         var normalised = [Double](repeating: 0, count: n * d)
@@ -40,8 +40,8 @@ public enum RepresentationHealth {
             guard norm > 0 else { continue }
             for (j, value) in row.enumerated() { normalised[r * d + j] = Double(value) / norm }
         }
-        var symmetric = BLAS.gram(normalised, rows: n, columns: d)
-        guard let eigenvalues = BLAS.symmetricEigenvalues(&symmetric, n: d) else { return 0 }
+        let symmetric = BLAS.gram(normalised, rows: n, columns: d)
+        guard let eigenvalues = SymmetricEigenvalues.of(symmetric, n: d) else { return 0 }
         let singular = eigenvalues.map { max($0, 0).squareRoot() }
         let total = singular.reduce(0, +)
         guard total > 0 else { return 0 }

@@ -1,4 +1,9 @@
-import CBLAS
+import CKernels
+#if WORKBENCH_OPENBLAS
+import COpenBLAS
+#else
+import CBLIS
+#endif
 
 /// The one wrapper around the BLAS: every matrix product in the project goes through here.
 ///
@@ -60,17 +65,23 @@ public enum BLAS {
         cblas_snrm2(Int32(count), x, 1)
     }
 
-    /// Number of threads OpenBLAS uses.
-    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+    /// The library this build links: "BLIS" or "OpenBLAS" (`WORKBENCH_BLAS` at build time).
+    public static var library: String { String(cString: wb_blas_library()) }
 
-    /// Sets the number of OpenBLAS threads (at least 1).
+    /// Number of threads the BLAS uses for one product.
+    public static var threadCount: Int { max(1, Int(wb_blas_threads())) }
+
+    /// Sets the number of threads of the BLAS and of the layers' own kernels (at least 1;
+    /// both use one until this is called).
     public static func setThreadCount(_ count: Int) {
-        openblas_set_num_threads(Int32(max(1, count)))
+        wb_blas_set_threads(Int32(max(1, count)))
+        wb_set_kernel_threads(Int32(max(1, count)))
     }
 
-    /// The CPU kernel OpenBLAS chose, e.g. "Haswell" or "SkylakeX".
+    /// The CPU kernel the BLAS chose, e.g. "zen3" (BLIS) or "Cooperlake" (OpenBLAS); an
+    /// `OPENBLAS_CORETYPE` or `BLIS_ARCH_TYPE` in the environment changes it.
     public static var coreName: String {
-        guard let name = openblas_get_corename() else { return "unknown" }
+        guard let name = wb_blas_kernel() else { return "unknown" }
         return String(cString: name)
     }
 }
@@ -87,19 +98,4 @@ extension BLAS {
         return c
     }
 
-    /// The eigenvalues, ascending, of the symmetric n×n matrix `a` (row-major; only one
-    /// triangle is read, and `a` is overwritten). Nil when LAPACK reports a failure.
-    public static func symmetricEigenvalues(_ a: inout [Double], n: Int) -> [Double]? {
-        guard n > 0, a.count >= n * n else { return n == 0 ? [] : nil }
-        var size = Int32(n), info: Int32 = 0
-        var values = [Double](repeating: 0, count: n)
-        var lwork = Int32(2 * n + 1), liwork: Int32 = 1
-        var work = [Double](repeating: 0, count: Int(lwork)), iwork = [Int32](repeating: 0, count: 1)
-        "N".withCString { jobz in
-            "U".withCString { uplo in
-                dsyevd_(jobz, uplo, &size, &a, &size, &values, &work, &lwork, &iwork, &liwork, &info)
-            }
-        }
-        return info == 0 ? values : nil
-    }
 }

@@ -35,12 +35,12 @@ struct BenchKNN: ParsableCommand {
     }
 
     func run() throws {
-        configureBLAS()
+        try configureBLAS()
         let set = try representations()
         let flops = 2 * Double(set.trainLabels.count) * Double(set.testLabels.count) * Double(set.dimension)
-        print(String(format: "kNN on %@: %d train × %d test, %d-d, k = 200 (similarities %.0f GFLOP), %d BLAS threads (%@), int8 screen %@",
+        print(String(format: "kNN on %@: %d train × %d test, %d-d, k = 200 (similarities %.0f GFLOP), %d %@ threads (%@), int8 screen %@",
                      set.name, set.trainLabels.count, set.testLabels.count, set.dimension, flops / 1e9,
-                     BLAS.threadCount, BLAS.coreName, KNNClassifier().screensHere ? "available" : "not available on this CPU"))
+                     BLAS.threadCount, BLAS.library, BLAS.coreName, KNNClassifier().screensHere ? "available" : "not available on this CPU"))
         var results: [(name: String, predictions: [Int])] = []
         for screening in [true, false] where screening == false || KNNClassifier().screensHere {
             let knn = KNNClassifier(screening: screening)

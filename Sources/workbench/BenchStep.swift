@@ -21,7 +21,7 @@ struct BenchStep: ParsableCommand {
     }
 
     func run() throws {
-        configureBLAS()
+        try configureBLAS()
         let data = try dataOptions.load()
         guard batch <= data.train.count else {
             throw CommandFailure("--batch \(batch) is larger than the \(data.train.count) training images of \(data.name)")
@@ -32,7 +32,7 @@ struct BenchStep: ParsableCommand {
         #else
         let build = "release"
         #endif
-        print("step: \(method.rawValue), \(backbone.rawValue), batch \(batch) (\(2 * batch) views), \(data.name), \(build) build, \(BLAS.threadCount) BLAS threads (\(BLAS.coreName))")
+        print("step: \(method.rawValue), \(backbone.rawValue), batch \(batch) (\(2 * batch) views), \(data.name), \(build) build, \(BLAS.threadCount) \(BLAS.library) threads (\(BLAS.coreName))")
         print(String(format: "augmentation         %7.1f ms\nforward + backward   %7.1f ms\nupdate (SGD, EMA)    %7.1f ms\ntotal                %7.1f ms  (%.0f images/s, median of %d steps)",
                      r.augmentation, r.gradients, r.update, r.total, r.imagesPerSecond, steps))
     }

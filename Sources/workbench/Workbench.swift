@@ -20,6 +20,7 @@ struct Workbench: ParsableCommand {
     /// Parses and runs, turning every failure into one line on stderr and a non-zero
     /// exit; `--help` and `--version` print in full and exit 0.
     static func main() {
+        ThreadPolicy.apply()
         // A file-size limit (`ulimit -f`) then fails the write with EFBIG, reported like a
         // full disk, instead of killing the process mid-file.
         signal(SIGXFSZ, SIG_IGN)
@@ -63,7 +64,16 @@ struct CommandFailure: Error, CustomStringConvertible {
     init(_ message: String) { description = message }
 }
 
-/// Sets OpenBLAS to use every core the machine has.
-func configureBLAS() {
-    BLAS.setThreadCount(ProcessInfo.processInfo.activeProcessorCount)
+/// Sets the BLAS and the layer kernels to use every core the machine has, or as many threads
+/// as WORKBENCH_THREADS says: where other busy processes share the cores (two trainings at
+/// once, the test suite), one thread each wastes far less time waiting on the other.
+func configureBLAS() throws {
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+    if let text = ProcessInfo.processInfo.environment["WORKBENCH_THREADS"] {
+        guard let count = Int(text), (1...1024).contains(count) else {
+            throw CommandFailure("WORKBENCH_THREADS must be a whole number from 1 to 1024, not \"\(text)\"")
+        }
+        threads = count
+    }
+    BLAS.setThreadCount(threads)
 }

@@ -35,6 +35,8 @@ public enum WorkbenchBinary {
             process.arguments = launcher + [path] + arguments
         }
         var env = ProcessInfo.processInfo.environment
+        // Tests run side by side on few cores: one BLAS thread per workbench (docs/performance.md).
+        if env["WORKBENCH_THREADS"] == nil { env["WORKBENCH_THREADS"] = "1" }
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe(), err = Pipe()

@@ -44,6 +44,19 @@ import TensorCore
         #expect(e.parameters < tolerance)
     }
 
+    @Test func batchNormWithFusedReLU() {
+        // Shifts put two channels far on either side of the kink and two near it.
+        let layer = BatchNorm(channels: 4, relu: true)
+        let shifts: [Float] = [3, -3, 0.4, -0.3]
+        for i in 0..<4 {
+            layer.scale.value[i] = 0.6 + Float(i) * 0.2
+            layer.shift.value[i] = shifts[i]
+        }
+        let e = GradientCheck.check(layer, input: GradientCheck.randomTensor([9, 4], seed: 30), epsilon: 1e-3)
+        #expect(e.input < tolerance)
+        #expect(e.parameters < tolerance)
+    }
+
     @Test func relu() {
         let e = GradientCheck.check(ReLU(), input: GradientCheck.randomTensor([4, 6], seed: 6, margin: 0.05))
         #expect(e.input < tolerance)

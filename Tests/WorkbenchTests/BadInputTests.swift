@@ -22,6 +22,13 @@ import Trainer
                                  mentioning: ["/no/such/folder", "no such data set or folder"])
     }
 
+    @Test func badThreadCountInTheEnvironment() throws {
+        let result = try WorkbenchBinary.run(["data", "--data", "synthetic", "--baseline"],
+                                             environment: ["WORKBENCH_THREADS": "many"])
+        #expect(result.status == 1)
+        #expect(result.standardError == "workbench: error: WORKBENCH_THREADS must be a whole number from 1 to 1024, not \"many\"\n")
+    }
+
     @Test func missingFashionMNISTInstallation() throws {
         let result = try WorkbenchBinary.run(["data", "--data", "fmnist"],
                                              environment: ["WORKBENCH_FMNIST_DIR": "/no/fashion"])

@@ -30,7 +30,7 @@ import Trainer
 
         /// Starts `workbench arguments` (UTF-8, 120×36) in the session; `after` runs once it exits.
         func launch(_ arguments: String, after: String = "") {
-            let command = "LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(WorkbenchBinary.path)' \(arguments)\(after); sleep 600"
+            let command = "LANG=C.UTF-8 LC_ALL=C.UTF-8 WORKBENCH_THREADS=${WORKBENCH_THREADS:-1} '\(WorkbenchBinary.path)' \(arguments)\(after); sleep 600"
             run(["new-session", "-d", "-s", session, "-x", "120", "-y", "36", command])
         }
 
@@ -92,7 +92,7 @@ import Trainer
         #expect(record.contains("\"status\" : \"stopped\"") || record.contains("\"status\" : \"done\""))
 
         // `--resume DIR` reopens the session with its curves and its queued run.
-        let resume = "LANG=C.UTF-8 LC_ALL=C.UTF-8 '\(WorkbenchBinary.path)' --resume '\(out)/session'; "
+        let resume = "LANG=C.UTF-8 LC_ALL=C.UTF-8 WORKBENCH_THREADS=${WORKBENCH_THREADS:-1} '\(WorkbenchBinary.path)' --resume '\(out)/session'; "
             + "echo \"EXIT=$?\" > '\(out)/exit-status-2'; sleep 600"
         tmux.run(["new-window", "-t", tmux.session, resume])
         #expect(tmux.wait(timeout: 30) { screen in

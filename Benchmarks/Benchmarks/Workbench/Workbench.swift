@@ -10,7 +10,7 @@ import Trainer
 /// sgemm peak measured in the same run, so that a step's GFLOPS read as a share of it.
 let benchmarks: @Sendable () -> Void = {
     configureBLASThreads()
-    print("BLAS: \(BLAS.coreName), \(BLAS.threadCount) threads; data: \(BenchmarkData.name)")
+    print("BLAS: \(BLAS.library) \(BLAS.coreName), \(BLAS.threadCount) threads; data: \(BenchmarkData.name)")
 
     let stepMetrics: [BenchmarkMetric] = [.wallClock, .throughput, .mallocCountTotal]
     for backbone in Backbone.allCases {

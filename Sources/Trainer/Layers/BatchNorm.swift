@@ -1,16 +1,22 @@
+import CKernels
 import Foundation
 import TensorCore
 
-/// Batch normalisation over the last dimension.
+/// Batch normalisation over the last dimension, optionally followed by a fused ReLU.
 ///
 /// For [N, C] input this is BatchNorm1d; for images in [N, H, W, C] layout every pixel is
 /// a row, so the same code is BatchNorm2d (statistics over batch and space per channel).
 /// Training mode normalises with the batch statistics and updates the running ones
 /// (momentum 0.1, unbiased variance, as PyTorch); evaluation mode uses the running ones.
+/// With `relu` the output is max(0, ·) of the affine output, in the same pass over memory,
+/// and the backward pass masks the gradient there (the ReLU's gradient, recomputed from the
+/// normalised values the layer keeps anyway).
 public final class BatchNorm: Layer {
     public let channels: Int
     public let epsilon: Float
     public let momentum: Float
+    /// Whether a ReLU follows the affine output inside this layer.
+    public let relu: Bool
     public let scale: Parameter
     public let shift: Parameter
     public let runningMean: Tensor
@@ -21,14 +27,18 @@ public final class BatchNorm: Layer {
     private let normalised = Tensor(shape: [0])
     private let inverseStd: Tensor
     private let mean: Tensor
+    private let variance: Tensor
     private let sumGradient: Tensor
     private let sumGradientNormalised: Tensor
+    /// Double-precision accumulators of the kernels.
+    private var work: [Double]
     private var trainedLast = true
 
-    public init(channels: Int, epsilon: Float = 1e-5, momentum: Float = 0.1) {
+    public init(channels: Int, epsilon: Float = 1e-5, momentum: Float = 0.1, relu: Bool = false) {
         self.channels = channels
         self.epsilon = epsilon
         self.momentum = momentum
+        self.relu = relu
         scale = Parameter(name: "bn.scale", shape: [channels], isWeight: false)
         shift = Parameter(name: "bn.shift", shape: [channels], isWeight: false)
         scale.value.fill(1)
@@ -37,8 +47,10 @@ public final class BatchNorm: Layer {
         runningVariance.fill(1)
         inverseStd = Tensor(shape: [channels])
         mean = Tensor(shape: [channels])
+        variance = Tensor(shape: [channels])
         sumGradient = Tensor(shape: [channels])
         sumGradientNormalised = Tensor(shape: [channels])
+        work = [Double](repeating: 0, count: Int(wb_batchnorm_work_size(Int64(channels))))
     }
 
     public var parameters: [Parameter] { [scale, shift] }
@@ -50,29 +62,16 @@ public final class BatchNorm: Layer {
         output.resize(input.shape)
         normalised.resize(input.shape)
         trainedLast = training
-        let x = input.data, m = mean.data, s = inverseStd.data
+        let m = mean.data, s = inverseStd.data
         if training {
-            mean.zero()
-            for r in 0..<rows {
-                let row = x + r * c
-                for j in 0..<c { m[j] += row[j] }
-            }
-            let inverseRows = 1 / Float(max(rows, 1))
-            for j in 0..<c { m[j] *= inverseRows }
-            inverseStd.zero()  // holds the variance sum until converted below
-            for r in 0..<rows {
-                let row = x + r * c
-                for j in 0..<c {
-                    let d = row[j] - m[j]
-                    s[j] += d * d
-                }
+            work.withUnsafeMutableBufferPointer { work in
+                wb_batchnorm_statistics(input.data, Int64(rows), Int64(c), m, variance.data, work.baseAddress)
             }
             let unbiasing = rows > 1 ? Float(rows) / Float(rows - 1) : 1
             for j in 0..<c {
-                let variance = s[j] * inverseRows
                 runningMean[j] = (1 - momentum) * runningMean[j] + momentum * m[j]
-                runningVariance[j] = (1 - momentum) * runningVariance[j] + momentum * variance * unbiasing
-                s[j] = 1 / (variance + epsilon).squareRoot()
+                runningVariance[j] = (1 - momentum) * runningVariance[j] + momentum * variance[j] * unbiasing
+                s[j] = 1 / (variance[j] + epsilon).squareRoot()
             }
         } else {
             for j in 0..<c {
@@ -80,65 +79,40 @@ public final class BatchNorm: Layer {
                 s[j] = 1 / (runningVariance[j] + epsilon).squareRoot()
             }
         }
-        let g = scale.value.data, b = shift.value.data
-        let xhat = normalised.data, y = output.data
-        for r in 0..<rows {
-            let offset = r * c
-            for j in 0..<c {
-                let value = (x[offset + j] - m[j]) * s[j]
-                xhat[offset + j] = value
-                y[offset + j] = g[j] * value + b[j]
-            }
-        }
+        wb_batchnorm_apply(input.data, Int64(rows), Int64(c), m, s, scale.value.data, shift.value.data,
+                           relu ? 1 : 0, normalised.data, output.data)
         return output
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
         let c = channels
         let rows = outputGradient.count / c
-        let dy = outputGradient.data, xhat = normalised.data
-        let sumDy = sumGradient.data, sumDyXhat = sumGradientNormalised.data
-        sumGradient.zero()
-        sumGradientNormalised.zero()
-        for r in 0..<rows {
-            let offset = r * c
-            for j in 0..<c {
-                sumDy[j] += dy[offset + j]
-                sumDyXhat[j] += dy[offset + j] * xhat[offset + j]
-            }
+        let sumG = sumGradient.data, sumGNormalised = sumGradientNormalised.data
+        let g = scale.value.data, b = shift.value.data
+        work.withUnsafeMutableBufferPointer { work in
+            wb_batchnorm_gradient_sums(outputGradient.data, normalised.data, Int64(rows), Int64(c), g, b,
+                                       relu ? 1 : 0, sumG, sumGNormalised, work.baseAddress)
         }
         let dScale = scale.gradient.data, dShift = shift.gradient.data
         for j in 0..<c {
-            dScale[j] += sumDyXhat[j]
-            dShift[j] += sumDy[j]
+            dScale[j] += sumGNormalised[j]
+            dShift[j] += sumG[j]
         }
         guard needsInputGradient else { return nil }
         inputGradient.resize(outputGradient.shape)
-        let dx = inputGradient.data, g = scale.value.data, s = inverseStd.data
-        if trainedLast {
-            // dx = γ·σ⁻¹·(dy − mean(dy) − x̂·mean(dy·x̂))
-            let inverseRows = 1 / Float(max(rows, 1))
-            for j in 0..<c {
-                sumDy[j] *= inverseRows
-                sumDyXhat[j] *= inverseRows
-            }
-            for r in 0..<rows {
-                let offset = r * c
-                for j in 0..<c {
-                    dx[offset + j] = g[j] * s[j] * (dy[offset + j] - sumDy[j] - xhat[offset + j] * sumDyXhat[j])
-                }
-            }
-        } else {
-            for r in 0..<rows {
-                let offset = r * c
-                for j in 0..<c { dx[offset + j] = g[j] * s[j] * dy[offset + j] }
-            }
+        // Training: dx = γ·σ⁻¹·(g − mean(g) − x̂·mean(g·x̂)); evaluation: γ·σ⁻¹·g (zero means).
+        let inverseRows = trainedLast ? 1 / Float(max(rows, 1)) : 0
+        for j in 0..<c {
+            sumG[j] *= inverseRows
+            sumGNormalised[j] *= inverseRows
         }
+        wb_batchnorm_input_gradient(outputGradient.data, normalised.data, Int64(rows), Int64(c), g, b,
+                                    relu ? 1 : 0, inverseStd.data, sumG, sumGNormalised, inputGradient.data)
         return inputGradient
     }
 
     public func copy() -> Layer {
-        let result = BatchNorm(channels: channels, epsilon: epsilon, momentum: momentum)
+        let result = BatchNorm(channels: channels, epsilon: epsilon, momentum: momentum, relu: relu)
         result.scale.value.copy(from: scale.value)
         result.shift.value.copy(from: shift.value)
         result.runningMean.copy(from: runningMean)

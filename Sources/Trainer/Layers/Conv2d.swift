@@ -1,9 +1,16 @@
+import CKernels
 import TensorCore
 
 /// 3×3 convolution, stride 1, zero padding 1, on images in [N, H, W, C] layout.
 ///
-/// Lowered to one matrix product: im2col gathers every pixel's 3×3×C neighbourhood
-/// into a row, and the rows are multiplied by the [out, 9·C] weight matrix.
+/// Lowered to matrix products: im2col gathers every pixel's 3×3×C neighbourhood into a row,
+/// and the rows are multiplied by the [out, 9·C] weight matrix. The batch is processed a few
+/// images at a time, so that the gathered rows (nine times the input) stay in the caches
+/// between the gathering and the product instead of travelling to memory; the backward pass
+/// gathers them again from the forward's input, which must not change in between (it does
+/// not: a layer's output stays valid until that layer's next forward). A one-channel input
+/// (the first layer) has nine-value patches, too thin for a matrix product: its output and
+/// weight gradient are computed directly.
 public final class Conv2d: Layer {
     public let inputChannels: Int
     public let outputChannels: Int
@@ -16,6 +23,10 @@ public final class Conv2d: Layer {
     private let output = Tensor(shape: [0])
     private let inputGradient = Tensor(shape: [0])
     private var batch = 0
+    /// The forward's input, gathered again chunk by chunk for the weight gradient.
+    private var input: Tensor?
+    /// Scratch of the direct one-channel path (transposed weights, per-part gradient sums).
+    private var directWork: [Float] = []
 
     static let kernel = 3
 
@@ -47,93 +58,97 @@ public final class Conv2d: Layer {
 
     private var patchSize: Int { Conv2d.kernel * Conv2d.kernel * inputChannels }
 
+    /// Whole images per chunk: about 2 MB of gathered rows.
+    private var imagesPerChunk: Int { max(1, (1 << 19) / (height * width * patchSize)) }
+
+    /// Calls `body(firstImage, images)` for consecutive chunks of the batch.
+    private func forEachChunk(_ body: (Int, Int) -> Void) {
+        let chunk = imagesPerChunk
+        for first in stride(from: 0, to: batch, by: chunk) { body(first, min(chunk, batch - first)) }
+    }
+
+    /// Gathers the patches of `images` images from `first` into `columns`.
+    private func gather(from input: Tensor, first: Int, images: Int) {
+        let imageSize = height * width * inputChannels
+        wb_im2col_3x3(input.data + first * imageSize, Int64(images), Int64(height), Int64(width),
+                      Int64(inputChannels), columns.data)
+    }
+
+    /// The one-channel layer's output and weight gradient skip the patches.
+    private var isDirect: Bool { inputChannels == 1 }
+
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
         batch = input.count / (height * width * inputChannels)
-        let pixels = batch * height * width
-        columns.resize(rows: pixels, columns: patchSize)
-        gatherPatches(from: input.data)
+        self.input = input
+        let pixelsPerImage = height * width
         output.resize(batch: batch, height: height, width: width, channels: outputChannels)
+        if isDirect {
+            if directWork.isEmpty {
+                directWork = [Float](repeating: 0, count: Int(wb_conv3x3_single_work_size(Int64(outputChannels))))
+            }
+            directWork.withUnsafeMutableBufferPointer { work in
+                wb_conv3x3_single_forward(input.data, Int64(batch), Int64(height), Int64(width), weight.value.data,
+                                          Int64(outputChannels), output.data, work.baseAddress)
+            }
+            if let bias {
+                for p in 0..<(batch * pixelsPerImage) {
+                    let row = output.data + p * outputChannels
+                    for j in 0..<outputChannels { row[j] += bias.value[j] }
+                }
+            }
+            return output
+        }
+        columns.resize(rows: min(imagesPerChunk, batch) * pixelsPerImage, columns: patchSize)
         if let bias {
-            for p in 0..<pixels {
+            for p in 0..<(batch * pixelsPerImage) {
                 (output.data + p * outputChannels).update(from: bias.value.data, count: outputChannels)
             }
         }
-        BLAS.gemm(transposeB: true, m: pixels, n: outputChannels, k: patchSize,
-                  a: columns.data, b: weight.value.data, beta: bias == nil ? 0 : 1, c: output.data)
+        forEachChunk { first, images in
+            gather(from: input, first: first, images: images)
+            BLAS.gemm(transposeB: true, m: images * pixelsPerImage, n: outputChannels, k: patchSize,
+                      a: columns.data, b: weight.value.data, beta: bias == nil ? 0 : 1,
+                      c: output.data + first * pixelsPerImage * outputChannels)
+        }
         return output
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
-        let pixels = batch * height * width
-        BLAS.gemm(transposeA: true, m: outputChannels, n: patchSize, k: pixels,
-                  a: outputGradient.data, b: columns.data, beta: 1, c: weight.gradient.data)
+        let pixelsPerImage = height * width
         if let bias {
             let g = bias.gradient.data
-            for p in 0..<pixels {
+            for p in 0..<(batch * pixelsPerImage) {
                 let row = outputGradient.data + p * outputChannels
                 for j in 0..<outputChannels { g[j] += row[j] }
             }
         }
-        guard needsInputGradient else { return nil }
-        columnGradient.resize(rows: pixels, columns: patchSize)
-        BLAS.gemm(m: pixels, n: patchSize, k: outputChannels,
-                  a: outputGradient.data, b: weight.value.data, c: columnGradient.data)
-        inputGradient.resize(batch: batch, height: height, width: width, channels: inputChannels)
-        inputGradient.zero()
-        scatterPatches(into: inputGradient.data)
-        return inputGradient
+        guard let input else { return nil }
+        if isDirect {
+            directWork.withUnsafeMutableBufferPointer { work in
+                wb_conv3x3_single_weight_gradient(input.data, outputGradient.data, Int64(batch), Int64(height),
+                                                  Int64(width), Int64(outputChannels), weight.gradient.data,
+                                                  work.baseAddress)
+            }
+        }
+        if needsInputGradient {
+            columnGradient.resize(rows: min(imagesPerChunk, batch) * pixelsPerImage, columns: patchSize)
+            inputGradient.resize(batch: batch, height: height, width: width, channels: inputChannels)
+        }
+        forEachChunk { first, images in
+            let pixels = images * pixelsPerImage
+            let dy = outputGradient.data + first * pixelsPerImage * outputChannels
+            if !isDirect {
+                gather(from: input, first: first, images: images)
+                BLAS.gemm(transposeA: true, m: outputChannels, n: patchSize, k: pixels,
+                          a: dy, b: columns.data, beta: 1, c: weight.gradient.data)
+            }
+            guard needsInputGradient else { return }
+            BLAS.gemm(m: pixels, n: patchSize, k: outputChannels, a: dy, b: weight.value.data, c: columnGradient.data)
+            wb_col2im_3x3(columnGradient.data, Int64(images), Int64(height), Int64(width), Int64(inputChannels),
+                          inputGradient.data + first * pixelsPerImage * inputChannels)
+        }
+        return needsInputGradient ? inputGradient : nil
     }
 
     public func copy() -> Layer { Conv2d(copying: self) }
-
-    /// im2col: row (n, y, x) holds the 3×3×C neighbourhood, zero outside the image.
-    private func gatherPatches(from x: UnsafeMutablePointer<Float>) {
-        let c = inputChannels, h = height, w = width, patch = patchSize
-        let cols = columns.data
-        for n in 0..<batch {
-            let image = x + n * h * w * c
-            for y in 0..<h {
-                for xx in 0..<w {
-                    let row = cols + ((n * h + y) * w + xx) * patch
-                    for ky in 0..<3 {
-                        let sy = y + ky - 1
-                        for kx in 0..<3 {
-                            let sx = xx + kx - 1
-                            let destination = row + (ky * 3 + kx) * c
-                            if sy < 0 || sy >= h || sx < 0 || sx >= w {
-                                destination.update(repeating: 0, count: c)
-                            } else {
-                                destination.update(from: image + (sy * w + sx) * c, count: c)
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// col2im: adds each row's neighbourhood gradient back onto the input pixels.
-    private func scatterPatches(into dx: UnsafeMutablePointer<Float>) {
-        let c = inputChannels, h = height, w = width, patch = patchSize
-        let cols = columnGradient.data
-        for n in 0..<batch {
-            let image = dx + n * h * w * c
-            for y in 0..<h {
-                for xx in 0..<w {
-                    let row = cols + ((n * h + y) * w + xx) * patch
-                    for ky in 0..<3 {
-                        let sy = y + ky - 1
-                        guard sy >= 0 && sy < h else { continue }
-                        for kx in 0..<3 {
-                            let sx = xx + kx - 1
-                            guard sx >= 0 && sx < w else { continue }
-                            let source = row + (ky * 3 + kx) * c
-                            let target = image + (sy * w + sx) * c
-                            for j in 0..<c { target[j] += source[j] }
-                        }
-                    }
-                }
-            }
-        }
-    }
 }

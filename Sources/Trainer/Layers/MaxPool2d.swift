@@ -1,3 +1,4 @@
+import CKernels
 import TensorCore
 
 /// 2×2 max pooling with stride 2 on [N, H, W, C] images (H and W even).
@@ -7,7 +8,8 @@ public final class MaxPool2d: Layer {
     public let channels: Int
     private let output = Tensor(shape: [0])
     private let inputGradient = Tensor(shape: [0])
-    private var winners: [Int32] = []
+    /// Which of its four inputs won each output (0…3), for the backward pass.
+    private var winners: [UInt8] = []
     private var inputCount = 0
 
     public init(height: Int, width: Int, channels: Int) {
@@ -21,25 +23,9 @@ public final class MaxPool2d: Layer {
         let batch = input.count / (h * w * c)
         inputCount = input.count
         output.resize(batch: batch, height: oh, width: ow, channels: c)
-        if winners.count < output.count { winners = [Int32](repeating: 0, count: output.count) }
-        let x = input.data, y = output.data
+        if winners.count < output.count { winners = [UInt8](repeating: 0, count: output.count) }
         winners.withUnsafeMutableBufferPointer { best in
-            for n in 0..<batch {
-                for oy in 0..<oh {
-                    for ox in 0..<ow {
-                        let outBase = ((n * oh + oy) * ow + ox) * c
-                        let inBase = ((n * h + 2 * oy) * w + 2 * ox) * c
-                        for j in 0..<c {
-                            var index = inBase + j
-                            if x[inBase + c + j] > x[index] { index = inBase + c + j }
-                            if x[inBase + w * c + j] > x[index] { index = inBase + w * c + j }
-                            if x[inBase + w * c + c + j] > x[index] { index = inBase + w * c + c + j }
-                            y[outBase + j] = x[index]
-                            best[outBase + j] = Int32(index)
-                        }
-                    }
-                }
-            }
+            wb_maxpool2x2_forward(input.data, Int64(batch), Int64(h), Int64(w), Int64(c), output.data, best.baseAddress)
         }
         return output
     }
@@ -48,10 +34,9 @@ public final class MaxPool2d: Layer {
         guard needsInputGradient else { return nil }
         let batch = inputCount / (height * width * channels)
         inputGradient.resize(batch: batch, height: height, width: width, channels: channels)
-        inputGradient.zero()
-        let dx = inputGradient.data, dy = outputGradient.data
         winners.withUnsafeBufferPointer { best in
-            for i in 0..<outputGradient.count { dx[Int(best[i])] += dy[i] }
+            wb_maxpool2x2_backward(outputGradient.data, best.baseAddress, Int64(batch), Int64(height), Int64(width),
+                                   Int64(channels), inputGradient.data)
         }
         return inputGradient
     }

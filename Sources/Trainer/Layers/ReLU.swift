@@ -1,3 +1,4 @@
+import CKernels
 import TensorCore
 
 /// max(0, x), elementwise.
@@ -9,16 +10,14 @@ public final class ReLU: Layer {
 
     public func forward(_ input: Tensor, training: Bool) -> Tensor {
         output.resize(input.shape)
-        let x = input.data, y = output.data
-        for i in 0..<input.count { y[i] = max(x[i], 0) }
+        wb_relu_forward(input.data, output.data, Int64(input.count))
         return output
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
         guard needsInputGradient else { return nil }
         inputGradient.resize(output.shape)
-        let y = output.data, dy = outputGradient.data, dx = inputGradient.data
-        for i in 0..<output.count { dx[i] = y[i] > 0 ? dy[i] : 0 }
+        wb_relu_backward(output.data, outputGradient.data, inputGradient.data, Int64(output.count))
         return inputGradient
     }
 

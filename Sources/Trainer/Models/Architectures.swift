@@ -19,23 +19,24 @@ public enum Backbone: String, CaseIterable, Sendable, Codable {
 public enum Architectures {
     /// mlp: 784 → 1024 (BN, ReLU) → 512 (BN, ReLU);
     /// convnet: three 3×3 conv blocks (32, 64, 128 channels) with pooling, then global average pool.
+    /// Every "BN, ReLU" is one BatchNorm layer with its ReLU fused in.
     public static func backbone(_ kind: Backbone, imageSide: Int = 28, rng: inout RandomGenerator) -> Sequential {
         switch kind {
         case .mlp:
             let inputs = imageSide * imageSide
             return Sequential([
-                Linear(inputs: inputs, outputs: 1024, bias: false, rng: &rng), BatchNorm(channels: 1024), ReLU(),
-                Linear(inputs: 1024, outputs: 512, bias: false, rng: &rng), BatchNorm(channels: 512), ReLU(),
+                Linear(inputs: inputs, outputs: 1024, bias: false, rng: &rng), BatchNorm(channels: 1024, relu: true),
+                Linear(inputs: 1024, outputs: 512, bias: false, rng: &rng), BatchNorm(channels: 512, relu: true),
             ])
         case .convnet:
             let s1 = imageSide, s2 = imageSide / 2, s3 = imageSide / 4
             return Sequential([
                 Conv2d(inputChannels: 1, outputChannels: 32, height: s1, width: s1, rng: &rng),
-                BatchNorm(channels: 32), ReLU(), MaxPool2d(height: s1, width: s1, channels: 32),
+                BatchNorm(channels: 32, relu: true), MaxPool2d(height: s1, width: s1, channels: 32),
                 Conv2d(inputChannels: 32, outputChannels: 64, height: s2, width: s2, rng: &rng),
-                BatchNorm(channels: 64), ReLU(), MaxPool2d(height: s2, width: s2, channels: 64),
+                BatchNorm(channels: 64, relu: true), MaxPool2d(height: s2, width: s2, channels: 64),
                 Conv2d(inputChannels: 64, outputChannels: 128, height: s3, width: s3, rng: &rng),
-                BatchNorm(channels: 128), ReLU(),
+                BatchNorm(channels: 128, relu: true),
                 GlobalAveragePool(channels: 128),
             ])
         }
@@ -54,7 +55,7 @@ public enum Architectures {
 
     private static func mlpHead(inputs: Int, hidden: Int, outputs: Int, rng: inout RandomGenerator) -> Sequential {
         Sequential([
-            Linear(inputs: inputs, outputs: hidden, bias: false, rng: &rng), BatchNorm(channels: hidden), ReLU(),
+            Linear(inputs: inputs, outputs: hidden, bias: false, rng: &rng), BatchNorm(channels: hidden, relu: true),
             Linear(inputs: hidden, outputs: outputs, rng: &rng),
         ])
     }
