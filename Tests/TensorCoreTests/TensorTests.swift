@@ -29,6 +29,15 @@ import Testing
         #expect(e == [14, 32, 32, 77])
     }
 
+    @Test(arguments: [0, 1, 15, 16, 17, 512, 1000])
+    func normMatchesADoublePrecisionSum(count: Int) {
+        var rng = RandomGenerator(seed: UInt64(count))
+        let x = (0..<count).map { _ in rng.normal() * 3 }
+        let expected = x.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        let norm = x.withUnsafeBufferPointer { BLAS.norm(count: count, $0.baseAddress!) }
+        #expect(abs(Double(norm) - expected) <= 1e-6 * max(expected, 1))
+    }
+
     @Test func randomGeneratorIsReproducibleAndRestorable() {
         var a = RandomGenerator(seed: 42)
         var b = RandomGenerator(seed: 42)

@@ -1,10 +1,11 @@
 // Hand-written SIMD kernels the BLAS does not provide: the int8 similarity screen of the
 // kNN evaluation (AVX-512 VNNI; callers must check wb_int8_supported() first), and the
-// layers' elementwise loops (LayerKernels.h). Not API.
+// layers' elementwise loops (LayerKernels.h), a vector norm (VectorKernels.h). Not API.
 #ifndef WORKBENCH_CKERNELS_H
 #define WORKBENCH_CKERNELS_H
 #include <stdint.h>
 #include "LayerKernels.h"
+#include "VectorKernels.h"
 
 /// Test rows per register tile of the int8 product; test blocks are multiples of it.
 #define WB_TILE_ROWS 12
