@@ -6,10 +6,10 @@ DEBIAN_PACKAGES := pkg-config libncursesw5-dev libblis-openmp-dev libopenblas-de
                    libfreetype-dev dataset-fashion-mnist fonts-dejavu-core tmux python3
 SWIFT ?= swift
 ARGS ?=
-# The BLAS: BLIS unless WORKBENCH_BLAS=openblas (Package.swift reads it); the OpenBLAS build
-# gets its own build folder so that switching never mixes the two.
-ifeq ($(WORKBENCH_BLAS),openblas)
-SWIFT_BUILD_PATH := --scratch-path .build-openblas
+# The BLAS: OpenBLAS unless WORKBENCH_BLAS=blis (Package.swift reads it); the BLIS build gets
+# its own build folder so that switching never mixes the two.
+ifeq ($(WORKBENCH_BLAS),blis)
+SWIFT_BUILD_PATH := --scratch-path .build-blis
 endif
 export WORKBENCH_BLAS
 # Idle OpenMP threads (BLIS, layer kernels) spin ~0.1 ms, not the runtime's ~3 ms, so that the

@@ -5,13 +5,14 @@ import PackageDescription
 /// `swift run workbench` trains at a useful speed without `-c release`.
 let optimisedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
-/// The BLAS behind every matrix product: BLIS by default (faster than OpenBLAS on this
-/// project's matrix shapes, and it does not allocate per call; docs/performance.md), OpenBLAS
-/// with `WORKBENCH_BLAS=openblas` in the environment of the build. Both speak CBLAS; TensorCore
-/// imports whichever module this names.
-let useOpenBLAS = Context.environment["WORKBENCH_BLAS"]?.lowercased() == "openblas"
-let blasModule = useOpenBLAS ? "COpenBLAS" : "CBLIS"
-let blasSettings: [SwiftSetting] = useOpenBLAS ? [.define("WORKBENCH_OPENBLAS")] : []
+/// The BLAS behind every matrix product: OpenBLAS by default, BLIS with `WORKBENCH_BLAS=blis`
+/// in the environment of the build. BLIS is faster on this project's shapes when the cores are
+/// the workbench's alone, but its threads spin in their barriers, and beside any other busy
+/// process a training stalls (docs/performance.md); OpenBLAS's threads yield. Both speak
+/// CBLAS; TensorCore imports whichever module this names.
+let useBLIS = Context.environment["WORKBENCH_BLAS"]?.lowercased() == "blis"
+let blasModule = useBLIS ? "CBLIS" : "COpenBLAS"
+let blasSettings: [SwiftSetting] = useBLIS ? [.define("WORKBENCH_BLIS")] : []
 
 let package = Package(
     name: "Workbench",

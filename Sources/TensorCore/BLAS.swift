@@ -1,8 +1,8 @@
 import CKernels
-#if WORKBENCH_OPENBLAS
-import COpenBLAS
-#else
+#if WORKBENCH_BLIS
 import CBLIS
+#else
+import COpenBLAS
 #endif
 
 /// The one wrapper around the BLAS: every matrix product in the project goes through here.
@@ -66,7 +66,7 @@ public enum BLAS {
         wb_norm(x, Int64(count))
     }
 
-    /// The library this build links: "BLIS" or "OpenBLAS" (`WORKBENCH_BLAS` at build time).
+    /// The library this build links: "OpenBLAS", or "BLIS" (`WORKBENCH_BLAS=blis` at build time).
     public static var library: String { String(cString: wb_blas_library()) }
 
     /// Number of threads the BLAS uses for one product.
@@ -79,7 +79,7 @@ public enum BLAS {
         wb_set_kernel_threads(Int32(max(1, count)))
     }
 
-    /// The CPU kernel the BLAS chose, e.g. "zen3" (BLIS) or "Cooperlake" (OpenBLAS); an
+    /// The CPU kernel the BLAS chose, e.g. "Cooperlake" (OpenBLAS) or "zen3" (BLIS); an
     /// `OPENBLAS_CORETYPE` or `BLIS_ARCH_TYPE` in the environment changes it.
     public static var coreName: String {
         guard let name = wb_blas_kernel() else { return "unknown" }
