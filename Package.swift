@@ -45,7 +45,7 @@ let package = Package(
 
         // Hand-written SIMD kernels the BLAS lacks (the kNN's int8 screen; the layers' elementwise
         // and per-channel loops), optimised even in debug builds and dispatched at run time.
-        // libgomp: the OpenMP runtime whose thread pool the layer kernels share with BLIS.
+        // libgomp: the OpenMP runtime whose thread pool splits the layer kernels' loops.
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])], linkerSettings: [.linkedLibrary("gomp")]),
 
         // Shapes, contiguous Float buffers, the one BLAS wrapper, seeded RNG.

@@ -1,5 +1,5 @@
-// Splits a loop over the OpenMP runtime's threads (libgomp, the pool BLIS's OpenMP build
-// already keeps warm), called through its C entry point so that no compiler OpenMP support is
+// Splits a loop over the OpenMP runtime's threads (libgomp, whose pool BLIS's OpenMP build
+// shares when BLIS is the BLAS), called through its C entry point so that no compiler OpenMP support is
 // needed. Internal to CKernels.
 #ifndef WORKBENCH_PARALLEL_H
 #define WORKBENCH_PARALLEL_H

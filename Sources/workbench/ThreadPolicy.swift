@@ -1,11 +1,12 @@
 import Foundation
 
-/// How long idle BLAS and kernel threads spin before they sleep.
+/// How long idle kernel threads spin before they sleep.
 ///
-/// The OpenMP runtime (libgomp) under BLIS and the layer kernels keeps each idle worker
-/// spinning for about 3 ms after every parallel region unless told otherwise: with a matrix
-/// product every few milliseconds the second core never rests, and any other busy process on
-/// a small machine starves (two trainings side by side ran up to 4× slower). libgomp reads its
+/// The OpenMP runtime (libgomp) under the layer kernels (and under BLIS, when built with it)
+/// keeps each idle worker spinning for about 3 ms after every parallel region unless told
+/// otherwise: with a parallel loop every few milliseconds the second core never rests, and any
+/// other busy process on a small machine starves (two trainings side by side ran up to 4×
+/// slower). libgomp reads its
 /// policy once, when it loads, before `main`; so a process started without one sets a short
 /// spin (GOMP_SPINCOUNT=10000, about 0.1 ms, within 2 % of the default's speed when alone,
 /// docs/performance.md) and executes itself again, once. An explicit GOMP_SPINCOUNT or

@@ -2,7 +2,7 @@
 // ReLU, 2×2 max pooling, the 3×3 convolution's patch gathering), in C so that they vectorise
 // without aliasing doubts and run the widest vector unit present (compiled for AVX-512, AVX2
 // and baseline x86-64, chosen when the program loads), split over wb_kernel_threads() threads
-// of the OpenMP runtime BLIS keeps warm. Sums are combined in a fixed order, so results do not depend
+// of the OpenMP runtime (libgomp; the same pool as BLIS's when BLIS is the BLAS). Sums are combined in a fixed order, so results do not depend
 // on the number of cores. Tensors are row-major with the channel last: `rows` rows of `c`
 // channels. Not API; Trainer's layers are the callers.
 #ifndef WORKBENCH_LAYER_KERNELS_H
