@@ -2,7 +2,6 @@
 // for three vector widths, run over parts of its rows by wb_parallel_for.
 #include "LayerKernels.h"
 #include "Parallel.h"
-#include <string.h>
 
 /// One body compiled three times; the loader picks the widest the CPU runs.
 #define WB_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
@@ -19,19 +18,20 @@ static int row_parts(int64_t rows, int64_t c) {
 
 // MARK: ReLU
 
-typedef struct { const float *x, *dy; float *y; } ReLUJob;
+/// Forward: in = x, out = y. Backward: in = the forward's output, dy, out = dx.
+typedef struct { const float *in, *dy; float *out; } ReLUJob;
 
 WB_VECTOR_CLONES static void relu_forward_range(void *context, int64_t begin, int64_t end, int part) {
     const ReLUJob *job = context;
-    const float *restrict x = job->x;
-    float *restrict y = job->y;
+    const float *restrict x = job->in;
+    float *restrict y = job->out;
     for (int64_t i = begin; i < end; i++) y[i] = x[i] < 0 ? 0 : x[i];
 }
 
 WB_VECTOR_CLONES static void relu_backward_range(void *context, int64_t begin, int64_t end, int part) {
     const ReLUJob *job = context;
-    const float *restrict y = job->x, *restrict dy = job->dy;
-    float *restrict dx = job->y;
+    const float *restrict y = job->in, *restrict dy = job->dy;
+    float *restrict dx = job->out;
     for (int64_t i = begin; i < end; i++) dx[i] = y[i] > 0 ? dy[i] : 0;
 }
 
@@ -52,7 +52,7 @@ int64_t wb_batchnorm_work_size(int64_t c) { return WB_MAX_PARTS * 3 * (c > 0 ? c
 
 typedef struct {
     const float *x, *dy, *normalised, *mean, *inverse_std, *scale, *shift, *mean_g, *mean_g_normalised;
-    float *y, *out;
+    float *y, *normalised_out, *dx;
     int64_t c;
     int relu, pass;
     double *work;
@@ -123,7 +123,7 @@ WB_VECTOR_CLONES static void batchnorm_apply_range(void *context, int64_t begin,
     const float *restrict scale = job->scale, *restrict shift = job->shift;
     for (int64_t r = begin; r < end; r++) {
         const float *restrict in = job->x + r * c;
-        float *restrict n = job->out + r * c, *restrict out = job->y + r * c;
+        float *restrict n = job->normalised_out + r * c, *restrict out = job->y + r * c;
         for (int64_t j = 0; j < c; j++) {
             float value = (in[j] - mean[j]) * inverse_std[j];
             float v = scale[j] * value + shift[j];
@@ -136,7 +136,7 @@ WB_VECTOR_CLONES static void batchnorm_apply_range(void *context, int64_t begin,
 void wb_batchnorm_apply(const float *x, int64_t rows, int64_t c, const float *mean, const float *inverse_std,
                         const float *scale, const float *shift, int relu, float *normalised, float *y) {
     BatchNormJob job = {.x = x, .mean = mean, .inverse_std = inverse_std, .scale = scale, .shift = shift,
-                        .relu = relu, .out = normalised, .y = y, .c = c};
+                        .relu = relu, .normalised_out = normalised, .y = y, .c = c};
     wb_parallel_for(rows, row_parts(rows, c), batchnorm_apply_range, &job);
 }
 
@@ -156,7 +156,7 @@ WB_VECTOR_CLONES static void batchnorm_gradient_range(void *context, int64_t beg
     const float *restrict mean_g = job->mean_g, *restrict mean_gn = job->mean_g_normalised;
     for (int64_t r = begin; r < end; r++) {
         const float *restrict d = job->dy + r * c, *restrict n = job->normalised + r * c;
-        float *restrict out = job->out + r * c;
+        float *restrict out = job->dx + r * c;
         for (int64_t j = 0; j < c; j++) {
             float g = through_relu(d[j], n[j], scale[j], shift[j], job->relu);
             out[j] = scale[j] * inverse_std[j] * (g - mean_g[j] - n[j] * mean_gn[j]);
@@ -169,13 +169,14 @@ void wb_batchnorm_input_gradient(const float *dy, const float *normalised, int64
                                  const float *mean_g, const float *mean_g_normalised, float *dx) {
     BatchNormJob job = {.dy = dy, .normalised = normalised, .scale = scale, .shift = shift, .relu = relu,
                         .inverse_std = inverse_std, .mean_g = mean_g, .mean_g_normalised = mean_g_normalised,
-                        .out = dx, .c = c};
+                        .dx = dx, .c = c};
     wb_parallel_for(rows, row_parts(rows, c), batchnorm_gradient_range, &job);
 }
 
 // MARK: Max pooling
 
-typedef struct { const float *x; float *y; uint8_t *winner; int64_t h, w, c; } PoolJob;
+/// Forward: in = x [.., h, w, c], out = y. Backward: in = dy (pooled), out = dx [.., h, w, c].
+typedef struct { const float *in; float *out; uint8_t *winner; int64_t h, w, c; } PoolJob;
 
 /// Output rows [begin, end) (an output row is one image row of the pooled image).
 WB_VECTOR_CLONES static void maxpool_forward_range(void *context, int64_t begin, int64_t end, int part) {
@@ -183,9 +184,9 @@ WB_VECTOR_CLONES static void maxpool_forward_range(void *context, int64_t begin,
     const int64_t w = job->w, c = job->c, ow = w / 2;
     for (int64_t row = begin; row < end; row++)
         for (int64_t ox = 0; ox < ow; ox++) {
-            const float *restrict a = job->x + (2 * row * w + 2 * ox) * c;
+            const float *restrict a = job->in + (2 * row * w + 2 * ox) * c;
             const float *restrict b = a + c, *restrict p = a + w * c, *restrict q = p + c;
-            float *restrict y = job->y + (row * ow + ox) * c;
+            float *restrict y = job->out + (row * ow + ox) * c;
             uint8_t *restrict winner = job->winner + (row * ow + ox) * c;
             for (int64_t j = 0; j < c; j++) {
                 float best = a[j];
@@ -204,9 +205,9 @@ WB_VECTOR_CLONES static void maxpool_backward_range(void *context, int64_t begin
     const int64_t w = job->w, c = job->c, ow = w / 2;
     for (int64_t row = begin; row < end; row++)
         for (int64_t ox = 0; ox < ow; ox++) {
-            float *restrict a = job->y + (2 * row * w + 2 * ox) * c;
+            float *restrict a = job->out + (2 * row * w + 2 * ox) * c;
             float *restrict b = a + c, *restrict p = a + w * c, *restrict q = p + c;
-            const float *restrict dy = job->x + (row * ow + ox) * c;
+            const float *restrict dy = job->in + (row * ow + ox) * c;
             const uint8_t *restrict winner = job->winner + (row * ow + ox) * c;
             for (int64_t j = 0; j < c; j++) {
                 float g = dy[j];
@@ -291,7 +292,7 @@ void wb_col2im_3x3(const float *columns, int64_t images, int64_t h, int64_t w, i
 
 int64_t wb_conv3x3_single_work_size(int64_t outputs) { return WB_MAX_PARTS * 9 * (outputs > 0 ? outputs : 1); }
 
-typedef struct { const float *x, *dy, *weight; float *y, *work; int64_t h, w, outputs; } DirectJob;
+typedef struct { const float *x, *dy; float *y, *work; int64_t h, w, outputs; } DirectJob;
 
 /// The nine values around pixel (y, x) of one image, zero outside.
 static inline void neighbourhood(const float *image, int64_t h, int64_t w, int64_t y, int64_t x, float v[9]) {
@@ -345,7 +346,7 @@ void wb_conv3x3_single_forward(const float *x, int64_t images, int64_t h, int64_
                                int64_t outputs, float *y, float *work) {
     for (int64_t o = 0; o < outputs; o++)
         for (int t = 0; t < 9; t++) work[t * outputs + o] = weight[o * 9 + t];
-    DirectJob job = {.x = x, .weight = weight, .y = y, .work = work, .h = h, .w = w, .outputs = outputs};
+    DirectJob job = {.x = x, .y = y, .work = work, .h = h, .w = w, .outputs = outputs};
     wb_parallel_for(images, wb_parts(images, 8), direct_forward_range, &job);
 }
 

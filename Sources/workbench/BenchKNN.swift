@@ -35,7 +35,7 @@ struct BenchKNN: ParsableCommand {
     }
 
     func run() throws {
-        try configureBLAS()
+        try configureThreads()
         let set = try representations()
         let flops = 2 * Double(set.trainLabels.count) * Double(set.testLabels.count) * Double(set.dimension)
         print(String(format: "kNN on %@: %d train × %d test, %d-d, k = 200 (similarities %.0f GFLOP), %d %@ threads (%@), int8 screen %@",

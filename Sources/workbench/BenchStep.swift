@@ -21,7 +21,7 @@ struct BenchStep: ParsableCommand {
     }
 
     func run() throws {
-        try configureBLAS()
+        try configureThreads()
         let data = try dataOptions.load()
         guard batch <= data.train.count else {
             throw CommandFailure("--batch \(batch) is larger than the \(data.train.count) training images of \(data.name)")

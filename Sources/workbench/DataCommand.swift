@@ -18,7 +18,7 @@ struct DataCommand: ParsableCommand {
         print(Self.describe(data))
         print(String(format: "loaded in:    %.2f s", seconds))
         if baseline {
-            try configureBLAS()
+            try configureThreads()
             let augmenter = Augmenter(recipe: .mlp, side: data.side, mean: data.mean, std: data.std)
             let accuracy = Evaluator(data: data, augmenter: augmenter).pixelAccuracies()
             print(String(format: "pixel kNN:    %.2f %% (k = 200, cosine, exp(sim/0.1) votes)", accuracy.knn))

@@ -51,7 +51,7 @@ struct OpenCommand: ParsableCommand {
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             throw CommandFailure("the workbench needs a terminal (standard input and output are not one); for scripts use `workbench compare` or `workbench train`")
         }
-        try configureBLAS()
+        try configureThreads()
         let session: TrainingSession
         do { session = try TrainingSession(configs: configs, data: data, out: folder, resume: resumeDirectory != nil) } catch {
             throw CommandFailure(error.description)

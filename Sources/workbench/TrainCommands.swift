@@ -42,7 +42,7 @@ struct TrainCommand: ParsableCommand {
         guard parent.exists else { throw CommandFailure("\(path): holds no run (no run.json)") }
         let parentConfig: RunConfig
         do { parentConfig = try parent.readRecord().config } catch { throw CommandFailure(error.description) }
-        try configureBLAS()
+        try configureThreads()
         let data: Dataset
         do { data = try DataCatalog.load(parentConfig.data).limitingTrain(to: parentConfig.trainLimit) } catch {
             throw CommandFailure(error.description)
@@ -124,7 +124,7 @@ enum Launch {
         // Checks that need no data come first, so a bad flag costs nothing.
         for c in configs { if let problem = c.problems().first { throw CommandFailure(problem) } }
         guard let first = configs.first else { throw CommandFailure("no runs to train") }
-        try configureBLAS()
+        try configureThreads()
         let data: Dataset
         do { data = try DataCatalog.load(first.data).limitingTrain(to: first.trainLimit) } catch {
             throw CommandFailure(error.description)

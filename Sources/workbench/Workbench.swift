@@ -67,7 +67,7 @@ struct CommandFailure: Error, CustomStringConvertible {
 /// Sets the BLAS and the layer kernels to use every core the machine has, or as many threads
 /// as WORKBENCH_THREADS says: where other busy processes share the cores (two trainings at
 /// once, the test suite), one thread each wastes far less time waiting on the other.
-func configureBLAS() throws {
+func configureThreads() throws {
     var threads = ProcessInfo.processInfo.activeProcessorCount
     if let text = ProcessInfo.processInfo.environment["WORKBENCH_THREADS"] {
         guard let count = Int(text), (1...1024).contains(count) else {

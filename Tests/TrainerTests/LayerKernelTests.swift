@@ -84,18 +84,23 @@ import TensorCore
         // batch spans two or three.
         let batch = 2_500, side = 5, out = 3
         var rng = RandomGenerator(seed: 21)
-        let conv = Conv2d(inputChannels: c, outputChannels: out, height: side, width: side, rng: &rng)
+        let conv = Conv2d(inputChannels: c, outputChannels: out, height: side, width: side, bias: true, rng: &rng)
         let x = LayerKernelTests.values(batch * side * side * c, seed: 22)
         let input = Tensor(shape: [batch, side, side, c], values: x)
         let y = conv.forward(input, training: true).array
         let dy = LayerKernelTests.values(y.count, seed: 23)
         let dx = try #require(conv.backward(Tensor(shape: [batch, side, side, out], values: dy), needsInputGradient: true)).array
         let w = conv.weight.value.array, dw = conv.weight.gradient.array
+        let bias = try #require(conv.bias)
 
         var expectedY = [Float](repeating: 0, count: y.count), expectedDx = [Float](repeating: 0, count: x.count)
-        var expectedDw = [Double](repeating: 0, count: dw.count)
+        var expectedDw = [Double](repeating: 0, count: dw.count), expectedDb = [Double](repeating: 0, count: out)
         for n in 0..<batch { for py in 0..<side { for px in 0..<side {
             let p = (n * side + py) * side + px
+            for o in 0..<out {
+                expectedY[p * out + o] += bias.value[o]
+                expectedDb[o] += Double(dy[p * out + o])
+            }
             for ky in 0..<3 { for kx in 0..<3 {
                 let sy = py + ky - 1, sx = px + kx - 1
                 guard sy >= 0, sy < side, sx >= 0, sx < side else { continue }
@@ -111,6 +116,7 @@ import TensorCore
         #expect(zip(y, expectedY).allSatisfy { abs($0 - $1) < 1e-4 })
         #expect(zip(dx, expectedDx).allSatisfy { abs($0 - $1) < 1e-4 })
         #expect(zip(dw, expectedDw).allSatisfy { abs(Double($0) - $1) < 1e-2 })
+        #expect(zip(bias.gradient.array, expectedDb).allSatisfy { abs(Double($0) - $1) < 1e-2 })
     }
 }
 

@@ -26,7 +26,7 @@ public final class Conv2d: Layer {
     /// The forward's input, gathered again chunk by chunk for the weight gradient.
     private var input: Tensor?
     /// Scratch of the direct one-channel path (transposed weights, per-part gradient sums).
-    private var directWork: [Float] = []
+    private lazy var directWork = [Float](repeating: 0, count: Int(wb_conv3x3_single_work_size(Int64(outputChannels))))
 
     static let kernel = 3
 
@@ -83,32 +83,25 @@ public final class Conv2d: Layer {
         let pixelsPerImage = height * width
         output.resize(batch: batch, height: height, width: width, channels: outputChannels)
         if isDirect {
-            if directWork.isEmpty {
-                directWork = [Float](repeating: 0, count: Int(wb_conv3x3_single_work_size(Int64(outputChannels))))
-            }
             directWork.withUnsafeMutableBufferPointer { work in
                 wb_conv3x3_single_forward(input.data, Int64(batch), Int64(height), Int64(width), weight.value.data,
                                           Int64(outputChannels), output.data, work.baseAddress)
             }
-            if let bias {
-                for p in 0..<(batch * pixelsPerImage) {
-                    let row = output.data + p * outputChannels
-                    for j in 0..<outputChannels { row[j] += bias.value[j] }
-                }
+        } else {
+            columns.resize(rows: min(imagesPerChunk, batch) * pixelsPerImage, columns: patchSize)
+            forEachChunk { first, images in
+                gather(from: input, first: first, images: images)
+                BLAS.gemm(transposeB: true, m: images * pixelsPerImage, n: outputChannels, k: patchSize,
+                          a: columns.data, b: weight.value.data,
+                          c: output.data + first * pixelsPerImage * outputChannels)
             }
-            return output
         }
-        columns.resize(rows: min(imagesPerChunk, batch) * pixelsPerImage, columns: patchSize)
         if let bias {
+            let b = bias.value.data
             for p in 0..<(batch * pixelsPerImage) {
-                (output.data + p * outputChannels).update(from: bias.value.data, count: outputChannels)
+                let row = output.data + p * outputChannels
+                for j in 0..<outputChannels { row[j] += b[j] }
             }
-        }
-        forEachChunk { first, images in
-            gather(from: input, first: first, images: images)
-            BLAS.gemm(transposeB: true, m: images * pixelsPerImage, n: outputChannels, k: patchSize,
-                      a: columns.data, b: weight.value.data, beta: bias == nil ? 0 : 1,
-                      c: output.data + first * pixelsPerImage * outputChannels)
         }
         return output
     }
@@ -129,6 +122,8 @@ public final class Conv2d: Layer {
                                                   Int64(width), Int64(outputChannels), weight.gradient.data,
                                                   work.baseAddress)
             }
+            // The direct path's weight gradient is done; only an input gradient needs the chunks.
+            guard needsInputGradient else { return nil }
         }
         if needsInputGradient {
             columnGradient.resize(rows: min(imagesPerChunk, batch) * pixelsPerImage, columns: patchSize)
