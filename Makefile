@@ -6,10 +6,10 @@ DEBIAN_PACKAGES := pkg-config libncursesw5-dev libopenblas-dev libgomp1 libblis-
                    libfreetype-dev dataset-fashion-mnist fonts-dejavu-core tmux python3
 SWIFT ?= swift
 ARGS ?=
-# The BLAS: OpenBLAS unless WORKBENCH_BLAS=blis (Package.swift reads it); the BLIS build gets
-# its own build folder so that switching never mixes the two.
-ifeq ($(WORKBENCH_BLAS),blis)
-SWIFT_BUILD_PATH := --scratch-path .build-blis
+# The BLAS: BLIS unless WORKBENCH_BLAS=openblas (Package.swift reads it); the OpenBLAS build
+# gets its own build folder so that switching never mixes the two.
+ifeq ($(WORKBENCH_BLAS),openblas)
+SWIFT_BUILD_PATH := --scratch-path .build-openblas
 endif
 export WORKBENCH_BLAS
 # Idle OpenMP threads (BLIS, layer kernels) spin ~0.1 ms, not the runtime's ~3 ms, so that the
@@ -92,15 +92,16 @@ bench-compare: release
 	@$(TORCH_PYTHON) -c "import torch" 2>/dev/null || { echo "error: no PyTorch at $(TORCH_PYTHON): run make bench-compare INSTALL_TORCH=1 (pip install torch) or pass TORCH_PYTHON=/path/to/python" >&2; exit 1; }
 	python3 scripts/bench_compare.py --workbench "$$($(SWIFT) build -c release $(SWIFT_BUILD_PATH) --show-bin-path)/workbench" --python $(TORCH_PYTHON)
 
-## sgemm GFLOPS and allocations per call on the calls of the mlp step's linear layers,
-## OpenBLAS against BLIS (Debian's libblis-openmp-dev), one thread per core each.
+## sgemm GFLOPS and allocations per call on the products of the mlp step's linear layers and
+## MoCo's queue, OpenBLAS and BLIS (Debian's libblis-openmp-dev), each with its own threads and
+## split as the workbench calls it (one single-threaded call per core).
 bench-blas: deps
 	mkdir -p .build
-	cc -O2 -DOPENBLAS Benchmarks/blas_probe.c -o .build/blas-probe-openblas $$(pkg-config --cflags --libs openblas)
+	cc -O2 -fopenmp -DOPENBLAS Benchmarks/blas_probe.c -o .build/blas-probe-openblas $$(pkg-config --cflags --libs openblas)
 	cc -O2 -fopenmp -I/usr/include/x86_64-linux-gnu/blis-openmp Benchmarks/blas_probe.c -o .build/blas-probe-blis \
 	  -L/usr/lib/x86_64-linux-gnu/blis-openmp -Wl,-rpath,/usr/lib/x86_64-linux-gnu/blis-openmp -lblis
-	@echo "OpenBLAS:"; .build/blas-probe-openblas
-	@echo "BLIS:"; BLIS_NUM_THREADS=$$(nproc) .build/blas-probe-blis
+	@for library in openblas blis; do for mode in library split; do \
+	  echo "== $$library, $$mode"; .build/blas-probe-$$library $$mode; done; done
 
 ## docs/results.md from what reproduce wrote under docs/results/ (every number read from those files).
 results:

@@ -5,14 +5,14 @@ import PackageDescription
 /// `swift run workbench` trains at a useful speed without `-c release`.
 let optimisedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
-/// The BLAS behind every matrix product: OpenBLAS by default, BLIS with `WORKBENCH_BLAS=blis`
-/// in the environment of the build. BLIS is faster on this project's shapes when the cores are
-/// the workbench's alone, but its threads spin in their barriers, and beside any other busy
-/// process a training stalls (docs/performance.md); OpenBLAS's threads yield. Both speak
-/// CBLAS; TensorCore imports whichever module this names.
-let useBLIS = Context.environment["WORKBENCH_BLAS"]?.lowercased() == "blis"
-let blasModule = useBLIS ? "CBLIS" : "COpenBLAS"
-let blasSettings: [SwiftSetting] = useBLIS ? [.define("WORKBENCH_BLIS")] : []
+/// The BLAS behind every matrix product: BLIS by default (Debian's libblis-openmp-dev), OpenBLAS
+/// with `WORKBENCH_BLAS=openblas` in the environment of the build. Both speak CBLAS and run one
+/// single-threaded call per thread (CKernels' wb_parallel_gemm splits the products); on this
+/// project's shapes BLIS is the faster of the two (docs/performance.md). TensorCore imports
+/// whichever module this names.
+let useOpenBLAS = Context.environment["WORKBENCH_BLAS"]?.lowercased() == "openblas"
+let blasModule = useOpenBLAS ? "COpenBLAS" : "CBLIS"
+let blasSettings: [SwiftSetting] = useOpenBLAS ? [] : [.define("WORKBENCH_BLIS")]
 
 let package = Package(
     name: "Workbench",
@@ -70,7 +70,7 @@ let package = Package(
         // Fixtures shared by the test targets (files written with the real libraries).
         .target(name: "TestSupport", dependencies: ["Trainer", "CPNG"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "TensorCore", "Analysis", "TestSupport"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "TensorCore", "Analysis", "CKernels", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TensorCore", "CKernels", "CPNG", "TestSupport"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Trainer", "Analysis"]),
         .testTarget(name: "ReaderFuzzingTests", dependencies: ["ReaderFuzzing", "Trainer", "Analysis", "TestSupport"]),

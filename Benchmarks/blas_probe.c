@@ -1,7 +1,12 @@
-// `make bench-blas`: sgemm GFLOPS and heap allocations per call, on the calls of the mlp
-// training step's linear layers, for whichever CBLAS this is linked with (OpenBLAS or BLIS; see the
-// Makefile). malloc is wrapped here to count every call the library makes, from any thread.
+// `make bench-blas`: sgemm GFLOPS and heap allocations per call on the products of the mlp
+// training step's linear layers and MoCo's queue, for whichever CBLAS this is linked with
+// (OpenBLAS or BLIS; see the Makefile), threaded two ways:
+//   library  the library's own threads (one call, nproc threads inside it)
+//   split    as the workbench calls it (CKernels' wb_parallel_gemm): C's rows or columns cut
+//            into one range per thread, each a single-threaded call, under an OpenMP team
+// malloc is wrapped here to count every call the library makes, from any thread.
 #define _GNU_SOURCE
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,37 +23,70 @@ void *malloc(size_t n) {
 }
 #ifdef OPENBLAS
 extern void openblas_set_num_threads(int);
+static void set_library_threads(int n) { openblas_set_num_threads(n); }
+#else
+extern void bli_thread_set_num_threads(long);
+static void set_library_threads(int n) { bli_thread_set_num_threads(n); }
 #endif
+
+static int split = 0, threads = 1;
+
+static void call(int ta, int tb, int m, int n, int k, const float *a, int lda, const float *b, int ldb,
+                 float beta, float *c, int ldc) {
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, 1,
+                a, lda, b, ldb, beta, c, ldc);
+}
+
+/// The workbench's split (Sources/CKernels/ParallelGemm.c): rows when m > n or (k < 256 and
+/// 2m ≥ n), else columns, in units of 16.
+static void gemm(int ta, int tb, int m, int n, int k, const float *a, int lda, const float *b, int ldb,
+                 float beta, float *c, int ldc) {
+    if (!split) { call(ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc); return; }
+    int rows = m > n || (k < 256 && 2 * m >= n), extent = rows ? m : n, units = (extent + 15) / 16;
+#pragma omp parallel num_threads(threads)
+    {
+        int t = omp_get_thread_num(), parts = omp_get_num_threads();
+        int from = (int)((long)units * t / parts) * 16, to = (int)((long)units * (t + 1) / parts) * 16;
+        if (to > extent) to = extent;
+        if (to > from) {
+            if (rows)
+                call(ta, tb, to - from, n, k, ta ? a + from : a + (long)from * lda, lda, b, ldb, beta,
+                     c + (long)from * ldc, ldc);
+            else
+                call(ta, tb, m, to - from, k, a, lda, tb ? b + (long)from * ldb : b + from, ldb, beta, c + from, ldc);
+        }
+    }
+}
+
 int main(int argc, char **argv) {
-    int m = 1024, k = 1024, n = 1024;
-#ifdef OPENBLAS
-    openblas_set_num_threads((int)sysconf(_SC_NPROCESSORS_ONLN));
-#endif
-    float *a = aligned_alloc(64, sizeof(float) * m * k * 4), *b = aligned_alloc(64, sizeof(float) * k * n * 4), *c = aligned_alloc(64, sizeof(float) * m * n * 4);
-    for (int i = 0; i < m * k; i++) a[i] = (float)(i % 7) / 7;
-    for (int i = 0; i < k * n; i++) b[i] = (float)(i % 5) / 5;
+    split = argc > 1 && strcmp(argv[1], "split") == 0;
+    threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    set_library_threads(split ? 1 : threads);
+    printf("%s threads: %d\n", split ? "split over OpenMP" : "library", threads);
+    int size = 4096 * 1024;
+    float *a = aligned_alloc(64, sizeof(float) * size), *b = aligned_alloc(64, sizeof(float) * size),
+          *c = aligned_alloc(64, sizeof(float) * size);
+    for (int i = 0; i < size; i++) a[i] = (float)(i % 7) / 7;
+    for (int i = 0; i < size; i++) b[i] = (float)(i % 5) / 5;
     // The calls of the mlp step's linear layers (512 views), as Linear makes them: forward
     // x·Wᵀ (B transposed), weight gradient dyᵀ·x added into the gradient (A transposed,
-    // beta 1), input gradient dy·W.
-    int layers[][2] = {{784,1024},{1024,512},{512,1024},{1024,128},{128,1024}};
+    // beta 1), input gradient dy·W; the last "layer" is MoCo's 4096-key queue.
+    int layers[][2] = {{784,1024},{1024,512},{512,1024},{1024,128},{128,1024},{128,4096}};
     const char *kinds[] = {"forward x·Wt", "weight grad dyt·x", "input grad dy·W"};
     int batch = 512;
     double totalFlops = 0, totalSeconds = 0;
-    for (int s = 0; s < 5; s++) {
+    for (int s = 0; s < 6; s++) {
         int in = layers[s][0], out = layers[s][1];
         for (int kind = 0; kind < 3; kind++) {
-            // (transA, transB, m, n, k, lda, ldb, ldc, beta)
             int ta = kind == 1, tb = kind == 0;
             int M = kind == 1 ? out : batch, N = kind == 1 ? in : (kind == 0 ? out : in), K = kind == 1 ? batch : (kind == 0 ? in : out);
             int lda = ta ? M : K, ldb = tb ? K : N;
             float beta = kind == 1 ? 1 : 0;
-            for (int w = 0; w < 3; w++)
-                cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M, N, K, 1, a, lda, b, ldb, beta, c, N);
+            for (int w = 0; w < 3; w++) gemm(ta, tb, M, N, K, a, lda, b, ldb, beta, c, N);
             long before = counted, bigBefore = big;
             struct timespec t0, t1; clock_gettime(CLOCK_MONOTONIC, &t0);
             int reps = 40;
-            for (int r = 0; r < reps; r++)
-                cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, M, N, K, 1, a, lda, b, ldb, beta, c, N);
+            for (int r = 0; r < reps; r++) gemm(ta, tb, M, N, K, a, lda, b, ldb, beta, c, N);
             clock_gettime(CLOCK_MONOTONIC, &t1);
             double sec = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
             totalFlops += 2.0 * M * N * K * reps; totalSeconds += sec;

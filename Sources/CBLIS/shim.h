@@ -1,6 +1,6 @@
 // BLIS's CBLAS interface (Debian's libblis-openmp-dev; the header lives in a subfolder of the
 // multiarch include path), and its thread control under the names TensorCore uses for either
-// BLAS (Sources/COpenBLAS has the same three functions). Not API.
+// BLAS (Sources/COpenBLAS has the same functions). Not API.
 #ifndef WORKBENCH_BLIS_SHIM_H
 #define WORKBENCH_BLIS_SHIM_H
 #include <stdint.h>
@@ -15,6 +15,6 @@ char *bli_arch_string(int id);
 
 static inline const char *wb_blas_library(void) { return "BLIS"; }
 static inline const char *wb_blas_kernel(void) { return bli_arch_string(bli_arch_query_id()); }
-static inline int wb_blas_threads(void) { return (int)bli_thread_get_num_threads(); }
 static inline void wb_blas_set_threads(int count) { bli_thread_set_num_threads(count); }
+#include "../CBLASCommon/wb_sgemm.h"
 #endif

@@ -10,7 +10,9 @@ import COpenBLAS
 /// Matrices are row-major. `transposeA`/`transposeB` say whether the stored matrix is to be
 /// read transposed, so callers never copy a matrix just to transpose it.
 public enum BLAS {
-    /// C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C.
+    /// C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C, split over `threadCount` threads
+    /// (CKernels' wb_parallel_gemm: one single-threaded BLAS call per range of C's rows or
+    /// columns, so the result does not depend on the thread count).
     @inlinable
     public static func gemm(
         transposeA: Bool = false, transposeB: Bool = false,
@@ -22,11 +24,8 @@ public enum BLAS {
         guard m > 0, n > 0 else { return }
         let strideA = lda ?? (transposeA ? m : k)
         let strideB = ldb ?? (transposeB ? k : n)
-        cblas_sgemm(CblasRowMajor,
-                    transposeA ? CblasTrans : CblasNoTrans,
-                    transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(m), Int32(n), Int32(k), alpha,
-                    a, Int32(strideA), b, Int32(strideB), beta, c, Int32(ldc ?? n))
+        wb_parallel_gemm(wb_sgemm, transposeA ? 1 : 0, transposeB ? 1 : 0, Int64(m), Int64(n), Int64(k),
+                         alpha, a, Int64(strideA), b, Int64(strideB), beta, c, Int64(ldc ?? n))
     }
 
     /// y[m or n] = alpha · op(A) · x + beta · y, with A stored row-major as m×n.
@@ -69,13 +68,14 @@ public enum BLAS {
     /// The library this build links: "OpenBLAS", or "BLIS" (`WORKBENCH_BLAS=blis` at build time).
     public static var library: String { String(cString: wb_blas_library()) }
 
-    /// Number of threads the BLAS uses for one product.
-    public static var threadCount: Int { max(1, Int(wb_blas_threads())) }
+    /// Number of threads one product (and one layer kernel) is split over.
+    public static var threadCount: Int { max(1, Int(wb_kernel_threads())) }
 
-    /// Sets the number of threads of the BLAS and of the layers' own kernels (at least 1;
-    /// both use one until this is called).
+    /// Sets the number of threads products and the layers' own kernels are split over (at
+    /// least 1; one until this is called). The BLAS itself stays single-threaded: its calls
+    /// are the parts (see `gemm`).
     public static func setThreadCount(_ count: Int) {
-        wb_blas_set_threads(Int32(max(1, count)))
+        wb_blas_set_threads(1)
         wb_set_kernel_threads(Int32(max(1, count)))
     }
 

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include "LayerKernels.h"
 #include "VectorKernels.h"
+#include "ParallelGemm.h"
+#include "ContrastiveKernels.h"
 
 /// Test rows per register tile of the int8 product; test blocks are multiples of it.
 #define WB_TILE_ROWS 12

@@ -1,4 +1,3 @@
-import Foundation
 import TensorCore
 
 /// MoCo's InfoNCE loss: each query's positive is its own key, its negatives the queue.
@@ -8,6 +7,7 @@ public final class InfoNCELoss {
     /// ∂loss/∂q after a call.
     public let gradient = Tensor(shape: [0, 0])
     private let logits = Tensor(shape: [0, 0])
+    private let rows = ContrastiveRows()
     /// Share of the negative softmax weight on same-class queue entries (NaN without labels).
     public private(set) var sameClassRepulsionShare: Float = .nan
 
@@ -27,31 +27,17 @@ public final class InfoNCELoss {
         // Column 0: positive logit; columns 1...K: queue logits.
         BLAS.gemm(transposeB: true, m: m, n: size, k: d, alpha: inverseT, a: q.data, b: queue.data,
                   c: logits.data + 1, ldc: columns)
-        var total: Double = 0, shareSum: Double = 0
-        for i in 0..<m {
-            let row = logits.data + i * columns
-            row[0] = BLAS.dot(count: d, q.data + i * d, k.data + i * d) * inverseT
-            var maximum = -Float.infinity
-            for j in 0..<columns where row[j] > maximum { maximum = row[j] }
-            var sum: Float = 0
-            for j in 0..<columns {
-                row[j] = Foundation.exp(row[j] - maximum)
-                sum += row[j]
-            }
-            total += Double(Foundation.log(sum) + maximum) - Double(Foundation.log(row[0]) + maximum)
-            if let queryLabels, let queueLabels {
-                var negative: Float = 0, same: Float = 0
-                for j in 0..<size {
-                    negative += row[j + 1]
-                    if queueLabels[j] == queryLabels[i] { same += row[j + 1] }
-                }
-                shareSum += negative > 0 ? Double(same / negative) : 0
-            }
-            let inverseSum = 1 / sum
-            for j in 0..<columns { row[j] *= inverseSum }
-            row[0] -= 1
+        for i in 0..<m { logits.data[i * columns] = BLAS.dot(count: d, q.data + i * d, k.data + i * d) * inverseT }
+        rows.prepare(count: m) { _ in (0, -1) }
+        let labelled = queryLabels != nil && queueLabels != nil
+        if let queryLabels, let queueLabels {
+            for i in 0..<m { rows.labels[i] = queryLabels[i] }
+            rows.setColumnLabels(count: columns) { $0 == 0 ? -1 : queueLabels[$0 - 1] }
         }
-        sameClassRepulsionShare = queryLabels == nil || queueLabels == nil ? .nan : Float(shareSum / Double(m))
+        // Each row becomes ∂loss_i/∂logits: softmax minus 1 at the positive (column 0).
+        rows.softmax(logits.data, rows: m, columns: columns, columnLabels: labelled ? .own : .none)
+        sameClassRepulsionShare = labelled ? Float(rows.meanShare) : .nan
+        let total = rows.lossSum
         // dq_i = (G_i0 · k_i + Σ_j G_ij · u_j) / (τ m)
         gradient.resize(q.shape)
         let scale = inverseT / Float(m)
