@@ -14,6 +14,7 @@ public final class StepHarness {
     let augmenter: Augmenter
     let data: Dataset
     let views = Tensor(shape: [0, 0])
+    var draws: [AugmentationDraw] = []
     var rng: RandomGenerator
     var order: [Int]
     var labels: [Int]
@@ -40,7 +41,7 @@ public final class StepHarness {
         if cursor + batch > order.count { cursor = 0 }
         let indices = order[cursor..<(cursor + batch)]
         for (i, index) in indices.enumerated() { labels[i] = data.train.labels[index] }
-        augmenter.makeViews(of: data.train, indices: indices, into: views, rng: &rng)
+        augmenter.makeViews(of: data.train, indices: indices, into: views, draws: &draws, rng: &rng)
         cursor += batch
     }
 

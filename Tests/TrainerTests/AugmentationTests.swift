@@ -55,13 +55,42 @@ import TensorCore
         func views(seed: UInt64) -> [Float] {
             var rng = RandomGenerator(seed: seed)
             let out = Tensor(shape: [0, 0])
-            a.makeViews(of: data.train, indices: Array(0..<32)[...], into: out, rng: &rng)
+            var draws: [AugmentationDraw] = []
+            a.makeViews(of: data.train, indices: Array(0..<32)[...], into: out, draws: &draws, rng: &rng)
             return out.array
         }
         let first = views(seed: 11)
         #expect(first.count == 64 * side * side)
         #expect(first == views(seed: 11))
         #expect(first != views(seed: 12))
+    }
+
+    /// The batch is drawn in order on one thread and rendered over the kernels' threads: the
+    /// same as rendering each draw in turn, on one thread and on two.
+    @Test func batchedViewsEqualOneByOneOnOneAndTwoThreads() {
+        let data = SyntheticShapes.dataset(trainCount: 64, testCount: 8)
+        let a = augmenter(.mlp), indices = [5, 3, 60, 0, 17, 17, 42][...], n = indices.count, pixels = side * side
+        var rng = RandomGenerator(seed: 7)
+        var expected = [Float](repeating: 0, count: 2 * n * pixels)
+        data.train.pixels.withUnsafeBufferPointer { source in
+            expected.withUnsafeMutableBufferPointer { out in
+                for (row, index) in indices.enumerated() {
+                    for second in [false, true] {
+                        a.apply(a.draw(&rng), to: source.baseAddress! + index * pixels,
+                                into: out.baseAddress! + ((second ? n : 0) + row) * pixels)
+                    }
+                }
+            }
+        }
+        for threads in [1, 2] {
+            BLAS.setThreadCount(threads)
+            defer { BLAS.setThreadCount(1) }  // what the other tests in this process expect
+            var rng = RandomGenerator(seed: 7), draws: [AugmentationDraw] = []
+            let out = Tensor(shape: [0, 0])
+            a.makeViews(of: data.train, indices: indices, into: out, draws: &draws, rng: &rng)
+            let same = out.array == expected
+            #expect(same, "\(threads) threads")
+        }
     }
 
     @Test func identityDrawOnlyNormalises() {

@@ -8,6 +8,8 @@
 #include "VectorKernels.h"
 #include "ParallelGemm.h"
 #include "ContrastiveKernels.h"
+#include "OptimizerKernels.h"
+#include "Parallel.h"
 
 /// Test rows per register tile of the int8 product; test blocks are multiples of it.
 #define WB_TILE_ROWS 12

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 import TensorCore
 
@@ -17,18 +18,49 @@ public struct Augmenter: Sendable {
         self.std = std
     }
 
-    /// Fills `views` with two views of each image in `indices`, drawing from `rng`.
+    /// Fills `views` with two views of each image in `indices`, drawing from `rng`. The
+    /// draws are made in order on this thread (so a seed gives the same views on any number
+    /// of cores) into `draws`, a workspace the caller keeps; the views are then rendered
+    /// over the kernels' threads.
     public func makeViews(of set: ImageSet, indices: ArraySlice<Int>, into views: Tensor,
-                          rng: inout RandomGenerator) {
+                          draws: inout [AugmentationDraw], rng: inout RandomGenerator) {
         let n = indices.count, pixels = side * side
         views.resize(rows: 2 * n, columns: pixels)
+        if draws.count != 2 * n { draws = [AugmentationDraw](repeating: AugmentationDraw(), count: 2 * n) }
+        for i in 0..<(2 * n) { draws[i] = draw(&rng) }
         set.pixels.withUnsafeBufferPointer { source in
-            guard let base = source.baseAddress else { return }
-            for (row, index) in indices.enumerated() {
-                let image = base + index * pixels
-                apply(draw(&rng), to: image, into: views.data + row * pixels)
-                apply(draw(&rng), to: image, into: views.data + (n + row) * pixels)
+            indices.withUnsafeBufferPointer { chosen in
+                draws.withUnsafeBufferPointer { drawn in
+                    withUnsafePointer(to: self) { augmenter in
+                        guard let images = source.baseAddress, let index = chosen.baseAddress,
+                              let draw = drawn.baseAddress else { return }
+                        var job = ViewJob(augmenter: augmenter, draws: draw, images: images, indices: index,
+                                          views: views.data, count: n, pixels: pixels)
+                        let viewCount = Int64(2 * n)
+                        wb_parallel_for(viewCount, wb_parts(viewCount * Int64(pixels), 1 << 15), { context, begin, end, _ in
+                            guard let job = context?.assumingMemoryBound(to: ViewJob.self).pointee else { return }
+                            for view in Int(begin)..<Int(end) { job.render(view) }
+                        }, &job)
+                    }
+                }
             }
+        }
+    }
+
+    /// One batch's rendering, read by the kernels' threads: view v < N is the first view of
+    /// image N's v-th index (draw 2v), view N + r the second (draw 2r + 1).
+    private struct ViewJob {
+        let augmenter: UnsafePointer<Augmenter>
+        let draws: UnsafePointer<AugmentationDraw>
+        let images: UnsafePointer<Float>
+        let indices: UnsafePointer<Int>
+        let views: UnsafeMutablePointer<Float>
+        let count: Int, pixels: Int
+
+        func render(_ view: Int) {
+            let row = view % count, second = view >= count
+            augmenter.pointee.apply(draws[2 * row + (second ? 1 : 0)], to: images + indices[row] * pixels,
+                                    into: views + view * pixels)
         }
     }
 

@@ -1,3 +1,4 @@
+import CKernels
 import TensorCore
 
 /// Exponential moving average of a network: the momentum encoder of MoCo and the target
@@ -10,9 +11,7 @@ public enum MovingAverage {
     /// BatchNorm running statistics are copied.
     public static func update(target: Sequential, from online: Sequential, momentum: Float) {
         for (t, o) in zip(target.parameters, online.parameters) {
-            let n = t.value.count
-            BLAS.scale(count: n, alpha: momentum, x: t.value.data)
-            BLAS.axpy(count: n, alpha: 1 - momentum, x: o.value.data, y: t.value.data)
+            wb_moving_average(t.value.data, o.value.data, Int64(t.value.count), momentum)
         }
         for (t, o) in zip(target.buffers, online.buffers) {
             t.data.update(from: o.data, count: t.count)

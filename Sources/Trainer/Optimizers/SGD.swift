@@ -1,3 +1,4 @@
+import CKernels
 import TensorCore
 
 /// Stochastic gradient descent with momentum and decoupled-from-BN weight decay
@@ -19,12 +20,8 @@ public final class SGD: Optimizer {
 
     public func step(learningRate: Float) {
         for (p, v) in zip(parameters, velocities) {
-            let w = p.value.data, g = p.gradient.data, m = v.data
-            let decay = p.isWeight ? weightDecay : 0
-            for i in 0..<p.value.count {
-                m[i] = momentum * m[i] + g[i] + decay * w[i]
-                w[i] -= learningRate * m[i]
-            }
+            wb_sgd_momentum(p.value.data, p.gradient.data, v.data, Int64(p.value.count), momentum,
+                            p.isWeight ? weightDecay : 0, learningRate)
         }
     }
 }

@@ -22,6 +22,8 @@ public final class TrainingRun {
     private let views = Tensor(shape: [0, 0])
     private var order: [Int]
     private var stepLabels: [Int] = []
+    /// The augmentation's draws for one batch (a workspace reused every step).
+    private var viewDraws: [AugmentationDraw] = []
 
     /// Images per step times steps per epoch: the last partial batch is dropped.
     public var stepsPerEpoch: Int { data.train.count / config.batch }
@@ -166,7 +168,7 @@ public final class TrainingRun {
         let started = Date()
         let n = config.batch, steps = stepsPerEpoch
         let indices = order[(p.step * n)..<((p.step + 1) * n)]
-        augmenter.makeViews(of: data.train, indices: indices, into: views, rng: &rng)
+        augmenter.makeViews(of: data.train, indices: indices, into: views, draws: &viewDraws, rng: &rng)
         optimizer.zeroGradients()
         if stepLabels.count != n { stepLabels = [Int](repeating: 0, count: n) }
         for (i, index) in indices.enumerated() { stepLabels[i] = data.train.labels[index] }

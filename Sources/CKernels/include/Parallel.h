@@ -1,6 +1,7 @@
 // Splits a loop over the OpenMP runtime's threads (libgomp, whose pool BLIS's OpenMP build
-// shares when BLIS is the BLAS), called through its C entry point so that no compiler OpenMP support is
-// needed. Internal to CKernels.
+// shares), called through its C entry point so that no compiler OpenMP support is needed.
+// Used by CKernels' own loops and, with a C-convention closure, by Trainer's batched
+// augmentation. Not API.
 #ifndef WORKBENCH_PARALLEL_H
 #define WORKBENCH_PARALLEL_H
 #include <stdint.h>
