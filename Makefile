@@ -2,7 +2,7 @@
 #   make run    install missing Debian packages, build in release mode, start the workbench
 #   make test   install missing Debian packages, run the whole test suite
 
-DEBIAN_PACKAGES := pkg-config libncursesw5-dev libopenblas-dev libgomp1 libblis-openmp-dev libpng-dev zlib1g-dev \
+DEBIAN_PACKAGES := pkg-config libncursesw5-dev libopenblas-dev libgomp1 libblis-serial-dev libblis-openmp-dev libpng-dev zlib1g-dev \
                    libfreetype-dev dataset-fashion-mnist fonts-dejavu-core tmux python3
 SWIFT ?= swift
 ARGS ?=
@@ -84,24 +84,29 @@ bench: deps
 ## PyTorch is not a dependency: TORCH_PYTHON names a python with torch (default .venv-torch), and
 ## INSTALL_TORCH=1 creates that venv with pip first (several GB of wheels).
 TORCH_PYTHON ?= .venv-torch/bin/python
+PAIRS ?= 5
 bench-compare: release
 	@if [ "$(INSTALL_TORCH)" = 1 ] && [ ! -x .venv-torch/bin/python ]; then \
 	  python3 -c "import ensurepip" 2>/dev/null || { SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	    $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null; }; \
 	  python3 -m venv .venv-torch && .venv-torch/bin/pip install -q torch numpy; fi
 	@$(TORCH_PYTHON) -c "import torch" 2>/dev/null || { echo "error: no PyTorch at $(TORCH_PYTHON): run make bench-compare INSTALL_TORCH=1 (pip install torch) or pass TORCH_PYTHON=/path/to/python" >&2; exit 1; }
-	python3 scripts/bench_compare.py --workbench "$$($(SWIFT) build -c release $(SWIFT_BUILD_PATH) --show-bin-path)/workbench" --python $(TORCH_PYTHON)
+	python3 scripts/bench_compare.py --workbench "$$($(SWIFT) build -c release $(SWIFT_BUILD_PATH) --show-bin-path)/workbench" --python $(TORCH_PYTHON) --pairs $(PAIRS)
 
 ## sgemm GFLOPS and allocations per call on the products of the mlp step's linear layers and
-## MoCo's queue, OpenBLAS and BLIS (Debian's libblis-openmp-dev), each with its own threads and
-## split as the workbench calls it (one single-threaded call per core).
+## MoCo's queue: OpenBLAS with its own threads and split as the workbench calls it (one
+## single-threaded call per core), BLIS's OpenMP build with its own threads, and the serial BLIS
+## the workbench links, split.
 bench-blas: deps
 	mkdir -p .build
 	cc -O2 -fopenmp -DOPENBLAS Benchmarks/blas_probe.c -o .build/blas-probe-openblas $$(pkg-config --cflags --libs openblas)
-	cc -O2 -fopenmp -I/usr/include/x86_64-linux-gnu/blis-openmp Benchmarks/blas_probe.c -o .build/blas-probe-blis \
-	  -L/usr/lib/x86_64-linux-gnu/blis-openmp -Wl,-rpath,/usr/lib/x86_64-linux-gnu/blis-openmp -lblis
-	@for library in openblas blis; do for mode in library split; do \
-	  echo "== $$library, $$mode"; .build/blas-probe-$$library $$mode; done; done
+	for variant in openmp serial; do \
+	  cc -O2 -fopenmp -I/usr/include/x86_64-linux-gnu/blis-$$variant Benchmarks/blas_probe.c -o .build/blas-probe-blis-$$variant \
+	    -L/usr/lib/x86_64-linux-gnu/blis-$$variant -Wl,-rpath,/usr/lib/x86_64-linux-gnu/blis-$$variant -lblis || exit 1; done
+	@echo "== OpenBLAS, its threads"; .build/blas-probe-openblas
+	@echo "== OpenBLAS, split"; .build/blas-probe-openblas split
+	@echo "== BLIS (OpenMP build), its threads"; .build/blas-probe-blis-openmp
+	@echo "== BLIS (serial build), split"; .build/blas-probe-blis-serial split
 
 ## docs/results.md from what reproduce wrote under docs/results/ (every number read from those files).
 results:

@@ -5,14 +5,19 @@ import PackageDescription
 /// `swift run workbench` trains at a useful speed without `-c release`.
 let optimisedEvenInDebug: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
-/// The BLAS behind every matrix product: BLIS by default (Debian's libblis-openmp-dev), OpenBLAS
+/// The BLAS behind every matrix product: BLIS by default (Debian's libblis-serial-dev), OpenBLAS
 /// with `WORKBENCH_BLAS=openblas` in the environment of the build. Both speak CBLAS and run one
 /// single-threaded call per thread (CKernels' wb_parallel_gemm splits the products); on this
 /// project's shapes BLIS is the faster of the two (docs/performance.md). TensorCore imports
 /// whichever module this names.
 let useOpenBLAS = Context.environment["WORKBENCH_BLAS"]?.lowercased() == "openblas"
 let blasModule = useOpenBLAS ? "COpenBLAS" : "CBLIS"
-let blasSettings: [SwiftSetting] = useOpenBLAS ? [] : [.define("WORKBENCH_BLIS")]
+/// Debian keeps the serial BLIS in its own folder (libblis.so.4 in the main one is whichever
+/// build update-alternatives chose, OpenMP when that is installed too): link it and find it there.
+let serialBLISFolders = ["x86_64-linux-gnu", "aarch64-linux-gnu"].map { "/usr/lib/\($0)/blis-serial" }
+let blasLinkerSettings: [LinkerSetting] = useOpenBLAS ? [] : [
+    .unsafeFlags(serialBLISFolders.flatMap { ["-L\($0)", "-Xlinker", "-rpath", "-Xlinker", $0] }),
+]
 
 let package = Package(
     name: "Workbench",
@@ -34,8 +39,9 @@ let package = Package(
         .systemLibrary(name: "CNcurses", providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
-        // Debian ships no pkg-config file for BLIS; its header and library are on the default paths.
-        .systemLibrary(name: "CBLIS", providers: [.apt(["libblis-openmp-dev"])]),
+        // Debian ships no pkg-config file for BLIS; its header is on the default path, its library
+        // in a folder TensorCore adds (blasLinkerSettings).
+        .systemLibrary(name: "CBLIS", providers: [.apt(["libblis-serial-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng",
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
@@ -51,7 +57,7 @@ let package = Package(
 
         // Shapes, contiguous Float buffers, the one BLAS wrapper, seeded RNG.
         .target(name: "TensorCore", dependencies: [.target(name: blasModule), "CKernels"],
-                swiftSettings: optimisedEvenInDebug + blasSettings),
+                swiftSettings: optimisedEvenInDebug, linkerSettings: blasLinkerSettings),
         // Evaluation, diagnostics, exporters: pure functions over arrays.
         .target(name: "Analysis", dependencies: ["TensorCore", "CKernels", "CPNG", "CFreeType", "CZlib"],
                 swiftSettings: optimisedEvenInDebug),

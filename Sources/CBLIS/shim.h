@@ -1,10 +1,13 @@
-// BLIS's CBLAS interface (Debian's libblis-openmp-dev; the header lives in a subfolder of the
-// multiarch include path), and its thread control under the names TensorCore uses for either
-// BLAS (Sources/COpenBLAS has the same functions). Not API.
+// BLIS's CBLAS interface (Debian's libblis-serial-dev, the single-threaded build: the
+// workbench splits products over its own threads, and BLIS's OpenMP build would open a nested
+// parallel region, one allocation, in every call; the header lives in a subfolder of the
+// multiarch include path, the library in one of the library path that Package.swift adds),
+// and its thread control under the names TensorCore uses for either BLAS (Sources/COpenBLAS
+// has the same functions). Not API.
 #ifndef WORKBENCH_BLIS_SHIM_H
 #define WORKBENCH_BLIS_SHIM_H
 #include <stdint.h>
-#include <blis-openmp/cblas.h>
+#include <blis-serial/cblas.h>
 
 // From blis.h, which is too large to import whole: dim_t is int64_t on 64-bit targets,
 // arch_t an enum.

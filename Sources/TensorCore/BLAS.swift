@@ -1,5 +1,6 @@
 import CKernels
-#if WORKBENCH_BLIS
+// Whichever BLAS module Package.swift made TensorCore depend on (only that one is visible).
+#if canImport(CBLIS)
 import CBLIS
 #else
 import COpenBLAS

@@ -25,8 +25,15 @@ public final class Conv2d: Layer {
     private var batch = 0
     /// The forward's input, gathered again chunk by chunk for the weight gradient.
     private var input: Tensor?
-    /// Scratch of the direct one-channel path (transposed weights, per-part gradient sums).
-    private lazy var directWork = [Float](repeating: 0, count: Int(wb_conv3x3_single_work_size(Int64(outputChannels))))
+    /// Scratch of the direct one-channel path (transposed weights, per-part gradient sums), sized
+    /// on first use. A class, so that handing its storage to C never copies it.
+    private let directWork = Tensor(shape: [0])
+
+    /// The direct path's scratch, at its size.
+    private var directScratch: UnsafeMutablePointer<Float> {
+        directWork.resize(count: Int(wb_conv3x3_single_work_size(Int64(outputChannels))))
+        return directWork.data
+    }
 
     static let kernel = 3
 
@@ -83,10 +90,8 @@ public final class Conv2d: Layer {
         let pixelsPerImage = height * width
         output.resize(batch: batch, height: height, width: width, channels: outputChannels)
         if isDirect {
-            directWork.withUnsafeMutableBufferPointer { work in
-                wb_conv3x3_single_forward(input.data, Int64(batch), Int64(height), Int64(width), weight.value.data,
-                                          Int64(outputChannels), output.data, work.baseAddress)
-            }
+            wb_conv3x3_single_forward(input.data, Int64(batch), Int64(height), Int64(width), weight.value.data,
+                                      Int64(outputChannels), output.data, directScratch)
         } else {
             columns.resize(rows: min(imagesPerChunk, batch) * pixelsPerImage, columns: patchSize)
             forEachChunk { first, images in
@@ -117,11 +122,9 @@ public final class Conv2d: Layer {
         }
         guard let input else { return nil }
         if isDirect {
-            directWork.withUnsafeMutableBufferPointer { work in
-                wb_conv3x3_single_weight_gradient(input.data, outputGradient.data, Int64(batch), Int64(height),
-                                                  Int64(width), Int64(outputChannels), weight.gradient.data,
-                                                  work.baseAddress)
-            }
+            wb_conv3x3_single_weight_gradient(input.data, outputGradient.data, Int64(batch), Int64(height),
+                                              Int64(width), Int64(outputChannels), weight.gradient.data,
+                                              directScratch)
             // The direct path's weight gradient is done; only an input gradient needs the chunks.
             guard needsInputGradient else { return nil }
         }
