@@ -43,6 +43,7 @@ final class ContrastiveRows {
     /// records each row's loss and, with labels, its same-class share of the negative weight.
     func softmax(_ x: UnsafeMutablePointer<Float>, rows: Int, columns: Int, columnLabels kind: ColumnLabels) {
         precondition(positive.count == rows, "prepare(count:) first")
+        precondition(kind != .own || columnLabels.count == columns, "setColumnLabels(count:) first")
         labels.withUnsafeBufferPointer { rowLabels in
             columnLabels.withUnsafeBufferPointer { ownLabels in
                 let columnLabelPointer: UnsafePointer<Int>? = switch kind {
