@@ -12,7 +12,7 @@ ifeq ($(WORKBENCH_BLAS),openblas)
 SWIFT_BUILD_PATH := --scratch-path .build-openblas
 endif
 export WORKBENCH_BLAS
-# Idle OpenMP threads (BLIS, layer kernels) spin ~0.1 ms, not the runtime's ~3 ms, so that the
+# Idle OpenMP threads (layer kernels, split products) spin ~0.1 ms, not the runtime's ~3 ms, so that the
 # suite's parallel tests and processes do not starve each other (the workbench binary sets
 # this itself; the test process and the benchmarks get it here).
 export GOMP_SPINCOUNT ?= 10000

@@ -50,9 +50,10 @@ let package = Package(
                        providers: [.apt(["libfreetype-dev"])]),
 
         // Hand-written SIMD kernels the BLAS lacks (the kNN's int8 screen; the layers' elementwise
-        // and per-channel loops), optimised even in debug builds and dispatched at run time.
-        // libgomp: the OpenMP runtime whose thread pool splits the layer kernels' loops (by its
-        // runtime file name, so that Debian's libgomp1 suffices without a development package).
+        // and per-channel loops, the contrastive softmax, the parameter updates), optimised even
+        // in debug builds and dispatched at run time, and the split of matrix products over threads.
+        // libgomp: the OpenMP runtime whose thread pool runs those splits (by its runtime file
+        // name, so that Debian's libgomp1 suffices without a development package).
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])], linkerSettings: [.linkedLibrary(":libgomp.so.1")]),
 
         // Shapes, contiguous Float buffers, the one BLAS wrapper, seeded RNG.

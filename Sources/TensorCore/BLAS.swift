@@ -66,7 +66,7 @@ public enum BLAS {
         wb_norm(x, Int64(count))
     }
 
-    /// The library this build links: "OpenBLAS", or "BLIS" (`WORKBENCH_BLAS=blis` at build time).
+    /// The library this build links: "BLIS", or "OpenBLAS" (`WORKBENCH_BLAS=openblas` at build time).
     public static var library: String { String(cString: wb_blas_library()) }
 
     /// Number of threads one product (and one layer kernel) is split over.

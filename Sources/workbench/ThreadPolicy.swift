@@ -2,7 +2,7 @@ import Foundation
 
 /// How long idle kernel threads spin before they sleep.
 ///
-/// The OpenMP runtime (libgomp) under the layer kernels (and under BLIS, when built with it)
+/// The OpenMP runtime (libgomp) under the layer kernels and the split matrix products
 /// keeps each idle worker spinning for about 3 ms after every parallel region unless told
 /// otherwise: with a parallel loop every few milliseconds the second core never rests, and any
 /// other busy process on a small machine starves (two trainings side by side ran up to 4×

@@ -2,8 +2,8 @@
 // ReLU, 2×2 max pooling, the 3×3 convolution's patch gathering), in C so that they vectorise
 // without aliasing doubts and run the widest vector unit present (compiled for AVX-512, AVX2
 // and baseline x86-64, chosen when the program loads), split over wb_kernel_threads() threads
-// of the OpenMP runtime (libgomp; the same pool as BLIS's when BLIS is the BLAS). Sums are combined in a fixed order, so results do not depend
-// on the number of cores. Tensors are row-major with the channel last: `rows` rows of `c`
+// of the OpenMP runtime (libgomp; the pool the matrix products are split over too). Sums are
+// combined in a fixed order, so results do not depend on the number of cores. Tensors are row-major with the channel last: `rows` rows of `c`
 // channels. Not API; Trainer's layers are the callers.
 #ifndef WORKBENCH_LAYER_KERNELS_H
 #define WORKBENCH_LAYER_KERNELS_H

@@ -1,5 +1,5 @@
-// Splits a loop over the OpenMP runtime's threads (libgomp, whose pool BLIS's OpenMP build
-// shares), called through its C entry point so that no compiler OpenMP support is needed.
+// Splits a loop over the OpenMP runtime's threads (libgomp), called through its C entry point
+// so that no compiler OpenMP support is needed.
 // Used by CKernels' own loops and, with a C-convention closure, by Trainer's batched
 // augmentation. Not API.
 #ifndef WORKBENCH_PARALLEL_H
