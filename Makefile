@@ -77,8 +77,10 @@ reproduce: deps
 
 ## The performance suite (Benchmarks/, ordo-one/benchmark with malloc counters): the step of every
 ## method × backbone, its phases, allocations, the kNN evaluation and the sgemm peak. Not in make test.
+## It starts from a clean build: SwiftPM kept the workbench's old file list in the benchmark
+## package's build and missed source files added since (about a minute more).
 bench: deps
-	cd Benchmarks && $(SWIFT) package $(SWIFT_BUILD_PATH) benchmark
+	cd Benchmarks && $(SWIFT) package $(SWIFT_BUILD_PATH) clean && $(SWIFT) package $(SWIFT_BUILD_PATH) benchmark
 
 ## The training step against PyTorch's on this CPU (scripts/bench_compare.py, alternating pairs).
 ## PyTorch is not a dependency: TORCH_PYTHON names a python with torch (default .venv-torch), and
