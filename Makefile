@@ -99,11 +99,12 @@ bench-compare: release
 ## MoCo's queue: OpenBLAS with its own threads and split as the workbench calls it (one
 ## single-threaded call per core), BLIS's OpenMP build with its own threads, and the serial BLIS
 ## the workbench links, split.
+PROBE_SOURCES := Benchmarks/blas_probe.c Sources/CKernels/ParallelGemm.c Sources/CKernels/Parallel.c -ISources/CKernels/include
 bench-blas: deps
 	mkdir -p .build
-	cc -O2 -fopenmp -DOPENBLAS Benchmarks/blas_probe.c -o .build/blas-probe-openblas $$(pkg-config --cflags --libs openblas)
+	cc -O2 -DOPENBLAS $(PROBE_SOURCES) -o .build/blas-probe-openblas $$(pkg-config --cflags --libs openblas) -l:libgomp.so.1
 	for variant in openmp serial; do \
-	  cc -O2 -fopenmp -I/usr/include/x86_64-linux-gnu/blis-$$variant Benchmarks/blas_probe.c -o .build/blas-probe-blis-$$variant \
+	  cc -O2 -I/usr/include/x86_64-linux-gnu/blis-$$variant $(PROBE_SOURCES) -o .build/blas-probe-blis-$$variant -l:libgomp.so.1 \
 	    -L/usr/lib/x86_64-linux-gnu/blis-$$variant -Wl,-rpath,/usr/lib/x86_64-linux-gnu/blis-$$variant -lblis || exit 1; done
 	@echo "== OpenBLAS, its threads"; .build/blas-probe-openblas
 	@echo "== OpenBLAS, split"; .build/blas-probe-openblas split

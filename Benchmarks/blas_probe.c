@@ -2,17 +2,18 @@
 // training step's linear layers and MoCo's queue, for whichever CBLAS this is linked with
 // (OpenBLAS or BLIS; see the Makefile), threaded two ways:
 //   library  the library's own threads (one call, nproc threads inside it)
-//   split    as the workbench calls it (CKernels' wb_parallel_gemm): C's rows or columns cut
-//            into one range per thread, each a single-threaded call, under an OpenMP team
+//   split    as the workbench calls it: CKernels' own wb_parallel_gemm (C's rows or columns
+//            cut into one range per thread, each a single-threaded call, on libgomp's pool)
 // malloc is wrapped here to count every call the library makes, from any thread.
 #define _GNU_SOURCE
-#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <cblas.h>
+#include "LayerKernels.h"
+#include "ParallelGemm.h"
 extern void *__libc_malloc(size_t);
 static volatile long counted = 0, big = 0;
 /// Every malloc of the process, the BLAS's worker threads included; "large" is over 100 kB.
@@ -29,39 +30,28 @@ extern void bli_thread_set_num_threads(long);
 static void set_library_threads(int n) { bli_thread_set_num_threads(n); }
 #endif
 
-static int split = 0, threads = 1;
+static int split = 0;
 
-static void call(int ta, int tb, int m, int n, int k, const float *a, int lda, const float *b, int ldb,
-                 float beta, float *c, int ldc) {
-    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, m, n, k, 1,
-                a, lda, b, ldb, beta, c, ldc);
+/// One row-major product through the library, as the shims' wb_sgemm makes it.
+static void call(int ta, int tb, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,
+                 const float *b, int64_t ldb, float beta, float *c, int64_t ldc) {
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,
+                (int)k, alpha, a, (int)lda, b, (int)ldb, beta, c, (int)ldc);
 }
 
-/// The workbench's split (Sources/CKernels/ParallelGemm.c): rows when m > n or (k < 256 and
-/// 2m ≥ n), else columns, in units of 16.
+/// One call with the library's own threads, or the workbench's own split (CKernels'
+/// wb_parallel_gemm, compiled into this probe by the Makefile).
 static void gemm(int ta, int tb, int m, int n, int k, const float *a, int lda, const float *b, int ldb,
                  float beta, float *c, int ldc) {
-    if (!split) { call(ta, tb, m, n, k, a, lda, b, ldb, beta, c, ldc); return; }
-    int rows = m > n || (k < 256 && 2 * m >= n), extent = rows ? m : n, units = (extent + 15) / 16;
-#pragma omp parallel num_threads(threads)
-    {
-        int t = omp_get_thread_num(), parts = omp_get_num_threads();
-        int from = (int)((long)units * t / parts) * 16, to = (int)((long)units * (t + 1) / parts) * 16;
-        if (to > extent) to = extent;
-        if (to > from) {
-            if (rows)
-                call(ta, tb, to - from, n, k, ta ? a + from : a + (long)from * lda, lda, b, ldb, beta,
-                     c + (long)from * ldc, ldc);
-            else
-                call(ta, tb, m, to - from, k, a, lda, tb ? b + (long)from * ldb : b + from, ldb, beta, c + from, ldc);
-        }
-    }
+    if (split) wb_parallel_gemm(call, ta, tb, m, n, k, 1, a, lda, b, ldb, beta, c, ldc);
+    else call(ta, tb, m, n, k, 1, a, lda, b, ldb, beta, c, ldc);
 }
 
 int main(int argc, char **argv) {
     split = argc > 1 && strcmp(argv[1], "split") == 0;
-    threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    int threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
     set_library_threads(split ? 1 : threads);
+    wb_set_kernel_threads(threads);
     printf("%s threads: %d\n", split ? "split over OpenMP" : "library", threads);
     int size = 4096 * 1024;
     float *a = aligned_alloc(64, sizeof(float) * size), *b = aligned_alloc(64, sizeof(float) * size),
