@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CKernels
 import TensorCore
 @testable import Trainer
 
@@ -129,8 +130,8 @@ func numericGradient(_ x: Tensor, epsilon: Float = 1e-2, _ loss: () -> Float) ->
     }
 }
 
-/// The triplet loss ranks negatives by partial selection instead of sorting; it must pick
-/// exactly the ranks a full sort would.
+/// The triplet loss ranks negatives by partial selection (CKernels' wb_select_largest) instead
+/// of sorting; it must pick exactly the ranks a full sort would.
 @Suite struct RankSelectionTests {
     @Test func firstPositionsHoldTheLargestKeys() {
         var rng = RandomGenerator(seed: 21)
@@ -139,14 +140,12 @@ func numericGradient(_ x: Tensor, epsilon: Float = 1e-2, _ loss: () -> Float) ->
             for distinct in [3, 1_000_000] {
                 let keys = (0..<count).map { _ in Float(rng.below(distinct)) }
                 for largest in Set([0, 1, count / 3, count - 1, count]) {
-                    var indices = Array(0..<count)
-                    indices.withUnsafeMutableBufferPointer { buffer in
-                        RankSelection.partition(buffer, count: count, largest: largest) { keys[$0] }
-                    }
-                    let chosen = indices[0..<largest].map { keys[$0] }.sorted(by: >)
+                    var indices = (0..<count).map(Int32.init)
+                    wb_select_largest(keys, &indices, Int64(count), Int64(largest))
+                    let chosen = indices[0..<largest].map { keys[Int($0)] }.sorted(by: >)
                     let expected = keys.sorted(by: >)[0..<largest]
                     #expect(chosen == Array(expected), "count \(count), largest \(largest)")
-                    #expect(Set(indices) == Set(0..<count), "a permutation")
+                    #expect(Set(indices) == Set((0..<count).map(Int32.init)), "a permutation")
                 }
             }
         }
@@ -157,25 +156,36 @@ func numericGradient(_ x: Tensor, epsilon: Float = 1e-2, _ loss: () -> Float) ->
         let n = 64, d = 8
         let p = Tensor(shape: [2 * n, d]), z = Tensor(shape: [2 * n, d])
         for i in 0..<p.count { p.data[i] = rng.normal(); z.data[i] = rng.normal() }
+        let labels = (0..<n).map { $0 % 5 }
         for (skip, deputies) in [(0, 1), (1, 9), (30, 9), (60, 3), (62, 1)] {
-            let loss = TruncatedTripletLoss(selection: .truncated(skip: skip, deputies: deputies), gamma: 2, margin: 100)
-            let value = loss(predictions: p, targets: z)
-            // The same loss from fully sorted negatives.
-            var expected: Float = 0
+            let selection = NegativeSelection.truncated(skip: skip, deputies: deputies)
+            let loss = TruncatedTripletLoss(selection: selection, gamma: 2, margin: 100)
+            // The anchors are split over the kernel threads; each is computed alone.
+            BLAS.setThreadCount(2)
+            let value = loss(predictions: p, targets: z, labels: labels[...])
+            let gradient = loss.gradient.array, rate = loss.falseNegativeRate
+            BLAS.setThreadCount(1)  // what the other tests in this process expect
+            let serial = loss(predictions: p, targets: z, labels: labels[...])
+            #expect(value == serial && gradient == loss.gradient.array && rate == loss.falseNegativeRate,
+                    "one and two threads differ")
+            // The same loss and same-class share from fully sorted negatives.
+            var expected: Float = 0, sameClass = 0
+            let ranks = selection.ranks(candidates: n - 1)
             for block in 0..<2 {
                 var sum: Float = 0
                 for i in 0..<n {
                     func similarity(_ j: Int) -> Float {
                         (0..<d).reduce(0) { $0 + p.data[(block * n + i) * d + $1] * z.data[(block * n + j) * d + $1] }
                     }
-                    let negatives = (0..<n).filter { $0 != i }.map(similarity).sorted(by: >)
-                    let ranks = NegativeSelection.truncated(skip: skip, deputies: deputies).ranks(candidates: n - 1)
-                    let deputy = ranks.map { -2 * negatives[$0] }.reduce(0, +) / Float(ranks.count)
+                    let negatives = (0..<n).filter { $0 != i }.sorted { similarity($0) > similarity($1) }
+                    let deputy = ranks.map { -2 * similarity(negatives[$0]) }.reduce(0, +) / Float(ranks.count)
                     sum += max(0, 2 * (-2 * similarity(i)) - deputy + 100)
+                    sameClass += ranks.filter { labels[negatives[$0]] == labels[i] }.count
                 }
                 expected += sum / Float(n)
             }
             #expect(abs(value - expected) < 1e-3 * max(1, abs(expected)), "skip \(skip), deputies \(deputies): \(value) vs \(expected)")
+            #expect(rate == Float(sameClass) / Float(2 * n * ranks.count), "skip \(skip), deputies \(deputies)")
         }
     }
 }

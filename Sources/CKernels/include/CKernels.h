@@ -9,6 +9,7 @@
 #include "ParallelGemm.h"
 #include "ContrastiveKernels.h"
 #include "OptimizerKernels.h"
+#include "TripletKernels.h"
 #include "Parallel.h"
 
 /// Test rows per register tile of the int8 product; test blocks are multiples of it.

@@ -1,3 +1,4 @@
+import CKernels
 import TensorCore
 
 /// Which ranked negative(s) a triplet anchor is pushed away from.
@@ -35,7 +36,9 @@ public final class TruncatedTripletLoss {
     /// Fraction of selected deputies that share the anchor's class (NaN without labels).
     public private(set) var falseNegativeRate: Float = .nan
     private let similarities = Tensor(shape: [0, 0])
-    private var order: [Int] = []
+    /// Per-anchor workspaces of the C kernel, sized on first use: hinge, same-class deputies,
+    /// and index scratch for the ranking.
+    private var hinges: [Float] = [], sameClass: [Int32] = [], order: [Int32] = []
 
     public init(selection: NegativeSelection = .truncated(skip: 1, deputies: 9), gamma: Float = 2, margin: Float = 100) {
         self.selection = selection
@@ -51,83 +54,39 @@ public final class TruncatedTripletLoss {
         let m = p.rows, d = p.rowSize, n = m / 2
         gradient.resize(p.shape)
         similarities.resize(rows: n, columns: n)
-        if order.count < n { order = [Int](repeating: 0, count: n) }
+        if hinges.count != n {
+            hinges = [Float](repeating: 0, count: n)
+            sameClass = [Int32](repeating: 0, count: n)
+            order = [Int32](repeating: 0, count: Int(WB_MAX_PARTS) * n)
+        }
         let ranks = selection.ranks(candidates: n - 1)
-        let deputyWeight = 1 / Float(ranks.count)
-        let base = labels?.startIndex ?? 0
+        let labelled = (labels?.count ?? 0) >= n
         var total: Float = 0
-        var falseNegatives = 0, selected = 0
+        var falseNegatives = 0
         for block in 0..<2 {
             let pBlock = p.data + block * n * d, zBlock = z.data + block * n * d
             BLAS.gemm(transposeB: true, m: n, n: n, k: n == 0 ? 0 : d, a: pBlock, b: zBlock, c: similarities.data)
-            var blockLoss: Float = 0
-            for i in 0..<n {
-                let row = similarities.data + i * n
-                // Rank negatives by similarity, most similar (smallest distance) first, only as
-                // far as needed: positions ranks.lowerBound..<ranks.upperBound of `order` end up
-                // holding exactly the negatives of those ranks (in no particular order).
-                var count = 0
-                for j in 0..<n where j != i {
-                    order[count] = j
-                    count += 1
-                }
-                order.withUnsafeMutableBufferPointer { buffer in
-                    RankSelection.partition(buffer, count: count, largest: ranks.upperBound) { row[$0] }
-                    RankSelection.partition(buffer, count: ranks.upperBound, largest: ranks.lowerBound) { row[$0] }
-                }
-                let positive = -2 * row[i]
-                var deputy: Float = 0
-                for r in ranks { deputy += -2 * row[order[r]] }
-                deputy *= deputyWeight
-                let hinge = gamma * positive - deputy + margin
-                // Gradient of mean_i hinge wrt the similarities, then onto p: dp_i = Σ_j dS_ij z_j.
-                let g = gradient.data + (block * n + i) * d
-                g.update(repeating: 0, count: d)
-                if hinge > 0 {
-                    blockLoss += hinge
-                    BLAS.axpy(count: d, alpha: -2 * gamma / Float(n), x: zBlock + i * d, y: g)
-                    for r in ranks {
-                        BLAS.axpy(count: d, alpha: 2 * deputyWeight / Float(n), x: zBlock + order[r] * d, y: g)
-                    }
-                }
-                if let labels {
-                    for r in ranks {
-                        selected += 1
-                        if labels[base + order[r]] == labels[base + i] { falseNegatives += 1 }
-                    }
-                }
+            // Both blocks' anchors are images 0..<N, so the labels serve both.
+            if let labels, labelled {
+                labels.withUnsafeBufferPointer { rankBlock(block, n: n, d: d, ranks: ranks, z: zBlock, labels: $0.baseAddress) }
+            } else {
+                rankBlock(block, n: n, d: d, ranks: ranks, z: zBlock, labels: nil)
             }
+            var blockLoss: Float = 0
+            for i in 0..<n where hinges[i] > 0 { blockLoss += hinges[i] }
             total += blockLoss / Float(n)
+            for i in 0..<n { falseNegatives += Int(sameClass[i]) }
         }
-        falseNegativeRate = labels == nil || selected == 0 ? .nan : Float(falseNegatives) / Float(selected)
+        let selected = 2 * n * ranks.count
+        falseNegativeRate = !labelled || selected == 0 ? .nan : Float(falseNegatives) / Float(selected)
         return total
     }
-}
 
-/// Partial ranking without sorting or allocating.
-enum RankSelection {
-    /// Reorders `indices[0..<count]` so that its first `largest` entries are those with the
-    /// largest keys (ties at the boundary in any order), in no particular order. Quickselect: O(count).
-    static func partition(_ indices: UnsafeMutableBufferPointer<Int>, count: Int, largest: Int, key: (Int) -> Float) {
-        guard largest > 0, largest < count else { return }
-        var low = 0, high = count - 1
-        let target = largest - 1  // the position that must hold the largest-th largest
-        while low < high {
-            // Median of three as the pivot keeps sorted input from degrading the search.
-            let middle = low + (high - low) / 2
-            let a = key(indices[low]), b = key(indices[middle]), c = key(indices[high])
-            let pivot = max(min(a, b), min(max(a, b), c))
-            var i = low, j = high
-            while i <= j {
-                while key(indices[i]) > pivot { i += 1 }
-                while key(indices[j]) < pivot { j -= 1 }
-                if i <= j {
-                    indices.swapAt(i, j)
-                    i += 1
-                    j -= 1
-                }
-            }
-            if target <= j { high = j } else if target >= i { low = i } else { return }
-        }
+    /// Hinges, same-class deputies and gradient rows of one block's anchors (CKernels).
+    private func rankBlock(_ block: Int, n: Int, d: Int, ranks: Range<Int>, z: UnsafePointer<Float>,
+                           labels: UnsafePointer<Int>?) {
+        wb_triplet_block(similarities.data, Int64(n), Int64(ranks.lowerBound), Int64(ranks.upperBound),
+                         gamma, margin, z, Int64(d), gradient.data + block * n * d, labels,
+                         &hinges, &sameClass, &order)
     }
 }
