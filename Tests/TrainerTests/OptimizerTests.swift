@@ -44,6 +44,29 @@ import TensorCore
         #expect(abs(b.value[0] - 5) < 1e-6)  // 3 − 2·(−1), no decay, no scaling
     }
 
+    /// Clearing a gradient writes nothing; a layer's product then overwrites the stale values
+    /// and other layers see zeros, so a step after a clear equals a step from fresh zeros.
+    @Test func clearedGradientsCountAsZeros() {
+        var rng = RandomGenerator(seed: 31)
+        let network = Sequential([Linear(inputs: 6, outputs: 5, bias: true, rng: &rng), BatchNorm(channels: 5),
+                                  Linear(inputs: 5, outputs: 3, bias: false, rng: &rng)])
+        let x = GradientCheck.randomTensor([4, 6], seed: 32), dy = GradientCheck.randomTensor([4, 3], seed: 33)
+        func step() -> [[Float]] {
+            _ = network.forward(x, training: true)
+            _ = network.backward(dy, needsInputGradient: false)
+            return network.parameters.map(\.gradient.array)
+        }
+        let once = step()
+        let twice = step()  // no clear: the second backward adds to the first
+        for (a, b) in zip(once, twice) { #expect(zip(a, b).allSatisfy { abs(2 * $0 - $1) <= 1e-5 * max(1, abs($1)) }) }
+        for p in network.parameters { p.gradient.data.update(repeating: .nan, count: p.gradient.count) }
+        network.zeroGradients()
+        #expect(network.parameters.allSatisfy { $0.gradient.array.allSatisfy { $0 == 0 } }, "reads as zeros")
+        for p in network.parameters { p.gradient.data.update(repeating: .nan, count: p.gradient.count) }
+        network.zeroGradients()
+        #expect(step() == once, "stale values (NaN here) must not leak into the next gradient")
+    }
+
     @Test func cosineScheduleWarmsUpThenDecaysToZero() {
         let s = CosineSchedule(baseRate: 0.06, warmupSteps: 10, totalSteps: 110)
         #expect(abs(s.rate(at: 0) - 0.006) < 1e-7)

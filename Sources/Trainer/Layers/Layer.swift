@@ -5,16 +5,38 @@ public final class Parameter {
     /// A short name for checkpoints and error messages ("linear.weight").
     public let name: String
     public let value: Tensor
-    public let gradient: Tensor
+    /// The gradient accumulated since the last `clearGradient()` (zeros right after it).
+    public var gradient: Tensor {
+        if isCleared {
+            storage.zero()
+            isCleared = false
+        }
+        return storage
+    }
     /// Weights take weight decay and LARS adaptation; biases and BatchNorm affine
     /// parameters do not (the usual exclusion).
     public let isWeight: Bool
+    private let storage: Tensor
+    /// Set by `clearGradient()`: the stored values are stale and count as zeros.
+    private var isCleared = false
 
     public init(name: String, shape: [Int], isWeight: Bool) {
         self.name = name
         self.value = Tensor(shape: shape)
-        self.gradient = Tensor(shape: shape)
+        self.storage = Tensor(shape: shape)
         self.isWeight = isWeight
+    }
+
+    /// Starts a new gradient. Nothing is written until the next use: a product that adds into
+    /// the gradient first (`gradientForProduct`) then overwrites it instead, so clearing
+    /// costs no pass over the values.
+    public func clearGradient() { isCleared = true }
+
+    /// The gradient for a product C ← A·B + beta·C that adds into it, and that beta: 0 right
+    /// after `clearGradient()` (the product overwrites the stale values), else 1.
+    func gradientForProduct() -> (tensor: Tensor, beta: Float) {
+        defer { isCleared = false }
+        return (storage, isCleared ? 0 : 1)
     }
 }
 

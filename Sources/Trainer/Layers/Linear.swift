@@ -46,9 +46,10 @@ public final class Linear: Layer {
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
         guard let input = savedInput else { return nil }
         let n = input.rows
-        // dW += dYᵀ · X
+        // dW += dYᵀ · X (dW = dYᵀ · X when the gradient was just cleared)
+        let (dW, beta) = weight.gradientForProduct()
         BLAS.gemm(transposeA: true, m: outputs, n: inputs, k: n,
-                  a: outputGradient.data, b: input.data, beta: 1, c: weight.gradient.data)
+                  a: outputGradient.data, b: input.data, beta: beta, c: dW.data)
         if let bias {
             let g = bias.gradient.data
             for r in 0..<n {

@@ -40,7 +40,7 @@ public final class Sequential: Layer {
 
     /// Sets every parameter gradient to zero.
     public func zeroGradients() {
-        for p in parameters { p.gradient.zero() }
+        for p in parameters { p.clearGradient() }
     }
 
     /// Total number of learnable scalars.

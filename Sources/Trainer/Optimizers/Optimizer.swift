@@ -13,6 +13,6 @@ public protocol Optimizer: AnyObject {
 extension Optimizer {
     /// Sets every gradient to zero, ready for the next step.
     public func zeroGradients() {
-        for p in parameters { p.gradient.zero() }
+        for p in parameters { p.clearGradient() }
     }
 }
