@@ -51,8 +51,8 @@ void wb_relu_backward(const float *y, const float *dy, float *dx, int64_t n) {
 int64_t wb_batchnorm_work_size(int64_t c) { return WB_MAX_PARTS * 3 * (c > 0 ? c : 1); }
 
 typedef struct {
-    const float *x, *dy, *normalised, *mean, *inverse_std, *scale, *shift, *mean_g, *mean_g_normalised;
-    float *y, *normalised_out, *dx;
+    const float *x, *dy, *mean, *inverse_std, *scale, *shift, *mean_g, *mean_g_normalised;
+    float *y, *dx;
     int64_t c;
     int relu, pass;
     double *work;
@@ -63,30 +63,35 @@ static inline float through_relu(float dy, float normalised, float scale, float 
     return relu && !(scale * normalised + shift > 0) ? 0 : dy;
 }
 
-/// A part's per-channel sums: pass 0 Σx, pass 1 Σ(x − mean)², pass 2 Σg and Σg·x̂.
+/// A part's per-channel sums: pass 0 Σ(x − k) and Σ(x − k)² with k = `mean` (the first row:
+/// a value near the mean keeps the variance from cancelling), pass 2 Σg and Σg·x̂ with
+/// x̂ = (x − mean) · inverse_std recomputed from the input.
 WB_VECTOR_CLONES static void batchnorm_sums_range(void *context, int64_t begin, int64_t end, int part) {
     const BatchNormJob *job = context;
     const int64_t c = job->c;
     double *restrict total = job->work + part * 3 * c, *restrict total2 = total + c;
     float *restrict sum = (float *)(total + 2 * c), *restrict sum2 = sum + c;
     const float *restrict scale = job->scale, *restrict shift = job->shift, *restrict mean = job->mean;
+    const float *restrict inverse_std = job->inverse_std;
     for (int64_t j = 0; j < c; j++) { total[j] = 0; total2[j] = 0; }
     for (int64_t r0 = begin; r0 < end; r0 += WB_BLOCK_ROWS) {
         int64_t r1 = end - r0 < WB_BLOCK_ROWS ? end : r0 + WB_BLOCK_ROWS;
         for (int64_t j = 0; j < c; j++) { sum[j] = 0; sum2[j] = 0; }
         for (int64_t r = r0; r < r1; r++) {
+            const float *restrict row = job->x + r * c;
             if (job->pass == 0) {
-                const float *restrict row = job->x + r * c;
-                for (int64_t j = 0; j < c; j++) sum[j] += row[j];
-            } else if (job->pass == 1) {
-                const float *restrict row = job->x + r * c;
-                for (int64_t j = 0; j < c; j++) { float d = row[j] - mean[j]; sum[j] += d * d; }
-            } else {
-                const float *restrict d = job->dy + r * c, *restrict n = job->normalised + r * c;
                 for (int64_t j = 0; j < c; j++) {
-                    float g = through_relu(d[j], n[j], scale[j], shift[j], job->relu);
+                    float d = row[j] - mean[j];
+                    sum[j] += d;
+                    sum2[j] += d * d;
+                }
+            } else {
+                const float *restrict d = job->dy + r * c;
+                for (int64_t j = 0; j < c; j++) {
+                    float n = (row[j] - mean[j]) * inverse_std[j];
+                    float g = through_relu(d[j], n, scale[j], shift[j], job->relu);
                     sum[j] += g;
-                    sum2[j] += g * n[j];
+                    sum2[j] += g * n;
                 }
             }
         }
@@ -107,12 +112,18 @@ static void batchnorm_sums(BatchNormJob *job, int64_t rows) {
 
 void wb_batchnorm_statistics(const float *x, int64_t rows, int64_t c, float *mean, float *variance,
                              double *work) {
-    BatchNormJob job = {.x = x, .mean = mean, .c = c, .work = work};
-    for (int pass = 0; pass < 2; pass++) {
-        job.pass = pass;
-        batchnorm_sums(&job, rows);
-        float *out = pass ? variance : mean;
-        for (int64_t j = 0; j < c; j++) out[j] = rows > 0 ? (float)(work[j] / (double)rows) : 0;
+    if (rows <= 0) {
+        for (int64_t j = 0; j < c; j++) { mean[j] = 0; variance[j] = 0; }
+        return;
+    }
+    for (int64_t j = 0; j < c; j++) mean[j] = x[j];  // the shift k: the first row
+    BatchNormJob job = {.x = x, .mean = mean, .c = c, .pass = 0, .work = work};
+    batchnorm_sums(&job, rows);
+    for (int64_t j = 0; j < c; j++) {
+        double offset = work[j] / (double)rows, square = work[c + j] / (double)rows;
+        double spread = square - offset * offset;
+        variance[j] = spread > 0 ? (float)spread : 0;
+        mean[j] = (float)((double)mean[j] + offset);
     }
 }
 
@@ -123,28 +134,27 @@ WB_VECTOR_CLONES static void batchnorm_apply_range(void *context, int64_t begin,
     const float *restrict scale = job->scale, *restrict shift = job->shift;
     for (int64_t r = begin; r < end; r++) {
         const float *restrict in = job->x + r * c;
-        float *restrict n = job->normalised_out + r * c, *restrict out = job->y + r * c;
+        float *restrict out = job->y + r * c;
         for (int64_t j = 0; j < c; j++) {
             float value = (in[j] - mean[j]) * inverse_std[j];
             float v = scale[j] * value + shift[j];
-            n[j] = value;
             out[j] = job->relu && v < 0 ? 0 : v;
         }
     }
 }
 
 void wb_batchnorm_apply(const float *x, int64_t rows, int64_t c, const float *mean, const float *inverse_std,
-                        const float *scale, const float *shift, int relu, float *normalised, float *y) {
+                        const float *scale, const float *shift, int relu, float *y) {
     BatchNormJob job = {.x = x, .mean = mean, .inverse_std = inverse_std, .scale = scale, .shift = shift,
-                        .relu = relu, .normalised_out = normalised, .y = y, .c = c};
+                        .relu = relu, .y = y, .c = c};
     wb_parallel_for(rows, row_parts(rows, c), batchnorm_apply_range, &job);
 }
 
-void wb_batchnorm_gradient_sums(const float *dy, const float *normalised, int64_t rows, int64_t c,
-                                const float *scale, const float *shift, int relu,
+void wb_batchnorm_gradient_sums(const float *dy, const float *x, const float *mean, const float *inverse_std,
+                                int64_t rows, int64_t c, const float *scale, const float *shift, int relu,
                                 float *sum_g, float *sum_g_normalised, double *work) {
-    BatchNormJob job = {.dy = dy, .normalised = normalised, .scale = scale, .shift = shift, .relu = relu,
-                        .c = c, .pass = 2, .work = work};
+    BatchNormJob job = {.dy = dy, .x = x, .mean = mean, .inverse_std = inverse_std, .scale = scale,
+                        .shift = shift, .relu = relu, .c = c, .pass = 2, .work = work};
     batchnorm_sums(&job, rows);
     for (int64_t j = 0; j < c; j++) { sum_g[j] = (float)work[j]; sum_g_normalised[j] = (float)work[c + j]; }
 }
@@ -154,20 +164,22 @@ WB_VECTOR_CLONES static void batchnorm_gradient_range(void *context, int64_t beg
     const int64_t c = job->c;
     const float *restrict scale = job->scale, *restrict shift = job->shift, *restrict inverse_std = job->inverse_std;
     const float *restrict mean_g = job->mean_g, *restrict mean_gn = job->mean_g_normalised;
+    const float *restrict mean = job->mean;
     for (int64_t r = begin; r < end; r++) {
-        const float *restrict d = job->dy + r * c, *restrict n = job->normalised + r * c;
+        const float *restrict d = job->dy + r * c, *restrict x = job->x + r * c;
         float *restrict out = job->dx + r * c;
         for (int64_t j = 0; j < c; j++) {
-            float g = through_relu(d[j], n[j], scale[j], shift[j], job->relu);
-            out[j] = scale[j] * inverse_std[j] * (g - mean_g[j] - n[j] * mean_gn[j]);
+            float n = (x[j] - mean[j]) * inverse_std[j];
+            float g = through_relu(d[j], n, scale[j], shift[j], job->relu);
+            out[j] = scale[j] * inverse_std[j] * (g - mean_g[j] - n * mean_gn[j]);
         }
     }
 }
 
-void wb_batchnorm_input_gradient(const float *dy, const float *normalised, int64_t rows, int64_t c,
-                                 const float *scale, const float *shift, int relu, const float *inverse_std,
+void wb_batchnorm_input_gradient(const float *dy, const float *x, const float *mean, const float *inverse_std,
+                                 int64_t rows, int64_t c, const float *scale, const float *shift, int relu,
                                  const float *mean_g, const float *mean_g_normalised, float *dx) {
-    BatchNormJob job = {.dy = dy, .normalised = normalised, .scale = scale, .shift = shift, .relu = relu,
+    BatchNormJob job = {.dy = dy, .x = x, .mean = mean, .scale = scale, .shift = shift, .relu = relu,
                         .inverse_std = inverse_std, .mean_g = mean_g, .mean_g_normalised = mean_g_normalised,
                         .dx = dx, .c = c};
     wb_parallel_for(rows, row_parts(rows, c), batchnorm_gradient_range, &job);

@@ -42,6 +42,14 @@ import TensorCore
         _ = layer.forward(x, training: true)
         #expect(abs(layer.runningMean[0] - 1000.5) < 1e-3)
         #expect(abs(layer.runningVariance[0] - 0.25) < 1e-3)
+        // The one pass sums around the first row: an outlier there (10 standard deviations
+        // out) must not cost precision either.
+        let values = [Float(1005)] + (1..<rows).map { 1000 + Float($0 % 2) }
+        let mean = values.reduce(0.0) { $0 + Double($1) } / Double(rows)
+        let variance = values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(rows)
+        _ = layer.forward(Tensor(shape: [rows, 1], values: values), training: true)
+        #expect(abs(Double(layer.runningMean[0]) - mean) < 1e-3)
+        #expect(abs(Double(layer.runningVariance[0]) - variance * Double(rows) / Double(rows - 1)) < 1e-4)
     }
 
     @Test func reluKeepsNaNAndZeroesNegatives() {

@@ -25,27 +25,28 @@ void wb_relu_backward(const float *y, const float *dy, float *dx, int64_t n);
 /// Doubles of scratch the BatchNorm kernels need for `c` channels.
 int64_t wb_batchnorm_work_size(int64_t c);
 
-/// Per-channel mean and biased variance of `rows` rows (two passes; float sums over blocks of
-/// rows, added up in double, so that 400,000 rows lose no precision).
+/// Per-channel mean and biased variance of `rows` rows, in one pass over x: sums of x − k and
+/// (x − k)² with k the first row (near the mean, so the variance does not cancel), in float
+/// over blocks of rows and added up in double, so that 400,000 rows lose no precision.
 void wb_batchnorm_statistics(const float *x, int64_t rows, int64_t c, float *mean, float *variance,
                              double *work);
 
-/// normalised = (x − mean) · inverse_std and y = scale · normalised + shift, then max(y, 0)
-/// when `relu` is non-zero.
+/// y = scale · x̂ + shift with x̂ = (x − mean) · inverse_std, then max(y, 0) when `relu` is
+/// non-zero. x̂ is not stored: the backward kernels recompute it from x.
 void wb_batchnorm_apply(const float *x, int64_t rows, int64_t c, const float *mean, const float *inverse_std,
-                        const float *scale, const float *shift, int relu, float *normalised, float *y);
+                        const float *scale, const float *shift, int relu, float *y);
 
-/// Per-channel Σ g and Σ g · normalised over the rows, where g is the gradient reaching the
-/// normalisation: dy itself, or with `relu` dy where scale · normalised + shift > 0 and 0
-/// elsewhere.
-void wb_batchnorm_gradient_sums(const float *dy, const float *normalised, int64_t rows, int64_t c,
-                                const float *scale, const float *shift, int relu,
+/// Per-channel Σ g and Σ g · x̂ over the rows (x̂ recomputed from the forward's x, mean and
+/// inverse_std), where g is the gradient reaching the normalisation: dy itself, or with
+/// `relu` dy where scale · x̂ + shift > 0 and 0 elsewhere.
+void wb_batchnorm_gradient_sums(const float *dy, const float *x, const float *mean, const float *inverse_std,
+                                int64_t rows, int64_t c, const float *scale, const float *shift, int relu,
                                 float *sum_g, float *sum_g_normalised, double *work);
 
-/// dx = scale · inverse_std · (g − mean_g − normalised · mean_g_normalised), g as above; with
+/// dx = scale · inverse_std · (g − mean_g − x̂ · mean_g_normalised), g and x̂ as above; with
 /// zero means this is the evaluation-mode gradient scale · inverse_std · g.
-void wb_batchnorm_input_gradient(const float *dy, const float *normalised, int64_t rows, int64_t c,
-                                 const float *scale, const float *shift, int relu, const float *inverse_std,
+void wb_batchnorm_input_gradient(const float *dy, const float *x, const float *mean, const float *inverse_std,
+                                 int64_t rows, int64_t c, const float *scale, const float *shift, int relu,
                                  const float *mean_g, const float *mean_g_normalised, float *dx);
 
 /// 2×2 max pooling, stride 2, on [batch, h, w, c] (h and w even): y holds the maxima and

@@ -9,8 +9,9 @@ import TensorCore
 /// Training mode normalises with the batch statistics and updates the running ones
 /// (momentum 0.1, unbiased variance, as PyTorch); evaluation mode uses the running ones.
 /// With `relu` the output is max(0, ·) of the affine output, in the same pass over memory,
-/// and the backward pass masks the gradient there (the ReLU's gradient, recomputed from the
-/// normalised values the layer keeps anyway).
+/// and the backward pass masks the gradient there. The normalised values are not stored:
+/// the backward pass recomputes them from the input (which, like every layer's input, must
+/// stay unchanged until then), one write of the whole activation less per step.
 public final class BatchNorm: Layer {
     public let channels: Int
     public let epsilon: Float
@@ -24,7 +25,7 @@ public final class BatchNorm: Layer {
 
     private let output = Tensor(shape: [0])
     private let inputGradient = Tensor(shape: [0])
-    private let normalised = Tensor(shape: [0])
+    private var savedInput: Tensor?
     private let inverseStd: Tensor
     private let mean: Tensor
     private let variance: Tensor
@@ -60,7 +61,7 @@ public final class BatchNorm: Layer {
         let c = channels
         let rows = input.count / c
         output.resize(input.shape)
-        normalised.resize(input.shape)
+        savedInput = input
         trainedLast = training
         let m = mean.data, s = inverseStd.data
         if training {
@@ -80,17 +81,18 @@ public final class BatchNorm: Layer {
             }
         }
         wb_batchnorm_apply(input.data, Int64(rows), Int64(c), m, s, scale.value.data, shift.value.data,
-                           relu ? 1 : 0, normalised.data, output.data)
+                           relu ? 1 : 0, output.data)
         return output
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
+        guard let x = savedInput?.data else { return nil }
         let c = channels
         let rows = outputGradient.count / c
         let sumG = sumGradient.data, sumGNormalised = sumGradientNormalised.data
         let g = scale.value.data, b = shift.value.data
         work.withUnsafeMutableBufferPointer { work in
-            wb_batchnorm_gradient_sums(outputGradient.data, normalised.data, Int64(rows), Int64(c), g, b,
+            wb_batchnorm_gradient_sums(outputGradient.data, x, mean.data, inverseStd.data, Int64(rows), Int64(c), g, b,
                                        relu ? 1 : 0, sumG, sumGNormalised, work.baseAddress)
         }
         let dScale = scale.gradient.data, dShift = shift.gradient.data
@@ -106,8 +108,8 @@ public final class BatchNorm: Layer {
             sumG[j] *= inverseRows
             sumGNormalised[j] *= inverseRows
         }
-        wb_batchnorm_input_gradient(outputGradient.data, normalised.data, Int64(rows), Int64(c), g, b,
-                                    relu ? 1 : 0, inverseStd.data, sumG, sumGNormalised, inputGradient.data)
+        wb_batchnorm_input_gradient(outputGradient.data, x, mean.data, inverseStd.data, Int64(rows), Int64(c), g, b,
+                                    relu ? 1 : 0, sumG, sumGNormalised, inputGradient.data)
         return inputGradient
     }
 
