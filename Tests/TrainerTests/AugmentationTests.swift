@@ -112,6 +112,28 @@ import TensorCore
         #expect(abs(out[0] - (image[side - 1] - 0.2860) / 0.3530) < 1e-4)
     }
 
+    @Test func flippedViewIsTheMirrorImageOfTheUnflippedOne() {
+        let a = augmenter(.mlp)
+        var rng = RandomGenerator(seed: 41)
+        let image = (0..<(side * side)).map { _ in rng.uniform(0, 1) }
+        for _ in 0..<50 {
+            var d = a.draw(&rng)
+            var plain = [Float](repeating: 0, count: side * side), mirrored = plain
+            d.flip = false
+            image.withUnsafeBufferPointer { source in
+                plain.withUnsafeMutableBufferPointer { a.apply(d, to: source.baseAddress!, into: $0.baseAddress!) }
+            }
+            d.flip = true
+            d.eraseX = d.eraseWidth > 0 ? side - d.eraseX - d.eraseWidth : 0  // the erased box mirrored too
+            image.withUnsafeBufferPointer { source in
+                mirrored.withUnsafeMutableBufferPointer { a.apply(d, to: source.baseAddress!, into: $0.baseAddress!) }
+            }
+            // Equal up to the jitter's mean, summed in the other order.
+            let same = (0..<side).allSatisfy { y in (0..<side).allSatisfy { x in abs(mirrored[y * side + x] - plain[y * side + side - 1 - x]) <= 1e-5 } }
+            #expect(same, "crop \(d.cropX),\(d.cropY) \(d.cropWidth)×\(d.cropHeight)")
+        }
+    }
+
     @Test func jitterAndErasingStayWithinPixelRange() {
         let a = augmenter(.mlp)
         let image = [Float](repeating: 0.9, count: side * side)

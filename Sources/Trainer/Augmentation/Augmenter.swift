@@ -95,14 +95,11 @@ public struct Augmenter: Sendable {
     public func apply(_ d: AugmentationDraw, to image: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>) {
         let pixels = side * side
         Resample.bilinear(image, sourceWidth: side, sourceHeight: side,
-                          x0: Float(d.cropX), y0: Float(d.cropY),
-                          width: Float(d.cropWidth), height: Float(d.cropHeight), into: output, side: side)
-        if d.flip {
-            for y in 0..<side {
-                let row = output + y * side
-                for x in 0..<(side / 2) { swap(&row[x], &row[side - 1 - x]) }
-            }
-        }
+                          x0: Float(d.cropX), y0: Float(d.cropY), width: Float(d.cropWidth),
+                          height: Float(d.cropHeight), into: output, side: side, mirrored: d.flip)
+        // Jitter, then normalise (in the contrast pass when there is one), then erase with
+        // the normalised value of black.
+        let inverseStd = 1 / std
         if d.brightness != 1 || d.contrast != 1 {
             var sum: Float = 0
             for i in 0..<pixels {
@@ -111,15 +108,18 @@ public struct Augmenter: Sendable {
                 sum += v
             }
             let m = sum / Float(pixels)
-            for i in 0..<pixels { output[i] = min(max(d.contrast * output[i] + (1 - d.contrast) * m, 0), 1) }
+            for i in 0..<pixels {
+                output[i] = (min(max(d.contrast * output[i] + (1 - d.contrast) * m, 0), 1) - mean) * inverseStd
+            }
+        } else {
+            for i in 0..<pixels { output[i] = (output[i] - mean) * inverseStd }
         }
         if d.eraseWidth > 0 {
+            let black = (0 - mean) * inverseStd
             for y in d.eraseY..<(d.eraseY + d.eraseHeight) {
-                (output + y * side + d.eraseX).update(repeating: 0, count: d.eraseWidth)
+                (output + y * side + d.eraseX).update(repeating: black, count: d.eraseWidth)
             }
         }
-        let inverseStd = 1 / std
-        for i in 0..<pixels { output[i] = (output[i] - mean) * inverseStd }
     }
 
     /// torchvision's RandomResizedCrop box: ten tries at a random area and aspect ratio,
