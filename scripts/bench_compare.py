@@ -2,9 +2,12 @@
 """`make bench-compare`: the workbench's training step against PyTorch's, side by side.
 
 For every method × backbone of the reference workloads it runs `workbench bench-step` and
-`Benchmarks/torch_reference.py` alternately (PAIRS pairs, so that the machine's drift hits
-both alike), takes the median images/s of each, and prints a Markdown table with their ratio
-and the median of the pairs' own ratios.
+`Benchmarks/torch_reference.py` back to back (a pair), PAIRS pairs each, takes the median
+images/s of each side, and prints a Markdown table with their ratio and the median of the
+pairs' own ratios. The machine has slow spells of a minute or so, so the pairs are taken in
+rounds (round k runs pair k of every method × backbone: a spell costs one pair of several
+rows, not several pairs of one row), and the side that runs first alternates from pair to
+pair.
 
     scripts/bench_compare.py [--workbench PATH] [--python PYTHON] [--pairs 5] [--out FILE]
 """
@@ -17,7 +20,7 @@ import sys
 
 METHODS = ["simclr", "moco", "byol", "triplet", "supervised"]
 BACKBONES = ["mlp", "convnet"]
-STEPS = {"mlp": 20, "convnet": 6}
+STEPS = {"mlp": 40, "convnet": 8}
 
 
 def images_per_second(command, pattern):
@@ -43,36 +46,51 @@ def main():
     here = os.path.dirname(os.path.abspath(__file__))
     torch_script = os.path.join(here, "..", "Benchmarks", "torch_reference.py")
     rows, versions, blas = [], "", ""
-    for backbone in args.backbones.split(","):
-        for method in args.methods.split(","):
-            ours, theirs = [], []
-            for pair in range(args.pairs):
-                value, text = images_per_second(
-                    [args.workbench, "bench-step", "--method", method, "--backbone", backbone,
-                     "--steps", str(STEPS[backbone])], r"\((\d+) images/s")
-                ours.append(value)
-                library = re.search(r"(\d+) (\w+) threads \(([^)]*)\)", text)
-                if library:
-                    blas = f"workbench on {library.group(2)} ({library.group(3)} kernels)"
-                value, text = images_per_second(
-                    [args.python, torch_script, "--method", method, "--backbone", backbone,
-                     "--steps", str(STEPS[backbone]), "--threads", str(args.threads)], r"\((\d+) images/s")
-                theirs.append(value)
-                versions = text.strip().split(", ")[-1].rstrip(")")
-                print(f"{method} {backbone} pair {pair + 1}: workbench {ours[-1]:.0f}, torch {theirs[-1]:.0f} images/s",
-                      file=sys.stderr, flush=True)
-            a, b = statistics.median(ours), statistics.median(theirs)
-            # Each pair ran back to back, so its ratio is what the machine's slow spells
-            # (which last about a minute) disturb least.
-            paired = statistics.median(x / y for x, y in zip(ours, theirs))
-            rows.append((method, backbone, a, b, a / b, paired, min(ours), max(ours), min(theirs), max(theirs)))
+    configurations = [(method, backbone) for backbone in args.backbones.split(",")
+                      for method in args.methods.split(",")]
+    ours = {c: [] for c in configurations}
+    theirs = {c: [] for c in configurations}
+
+    def run_ours(method, backbone):
+        nonlocal blas
+        value, text = images_per_second(
+            [args.workbench, "bench-step", "--method", method, "--backbone", backbone,
+             "--steps", str(STEPS[backbone])], r"\((\d+) images/s")
+        library = re.search(r"(\d+) (\w+) threads \(([^)]*)\)", text)
+        if library:
+            blas = f"workbench on {library.group(2)} ({library.group(3)} kernels)"
+        ours[(method, backbone)].append(value)
+
+    def run_theirs(method, backbone):
+        nonlocal versions
+        value, text = images_per_second(
+            [args.python, torch_script, "--method", method, "--backbone", backbone,
+             "--steps", str(STEPS[backbone]), "--threads", str(args.threads)], r"\((\d+) images/s")
+        versions = text.strip().split(", ")[-1].rstrip(")")
+        theirs[(method, backbone)].append(value)
+
+    for pair in range(args.pairs):
+        for method, backbone in configurations:
+            sides = [run_ours, run_theirs] if pair % 2 == 0 else [run_theirs, run_ours]
+            for side in sides:
+                side(method, backbone)
+            print(f"{method} {backbone} pair {pair + 1}: workbench {ours[(method, backbone)][-1]:.0f}, "
+                  f"torch {theirs[(method, backbone)][-1]:.0f} images/s", file=sys.stderr, flush=True)
+    for method, backbone in configurations:
+        mine, others = ours[(method, backbone)], theirs[(method, backbone)]
+        a, b = statistics.median(mine), statistics.median(others)
+        # Each pair ran back to back, so its ratio is what the machine's slow spells
+        # disturb least.
+        paired = statistics.median(x / y for x, y in zip(mine, others))
+        rows.append((method, backbone, a, b, a / b, paired, min(mine), max(mine), min(others), max(others)))
     lines = [f"| method | backbone | workbench images/s | PyTorch images/s | ratio | ratio of pairs |",
              "|---|---|---:|---:|---:|---:|"]
     for method, backbone, a, b, ratio, paired, a0, a1, b0, b1 in rows:
         lines.append(f"| {method} | {backbone} | {a:.0f} ({a0:.0f}–{a1:.0f}) | {b:.0f} ({b0:.0f}–{b1:.0f}) "
                      f"| {ratio:.2f} | {paired:.2f} |")
     lines.append("")
-    lines.append(f"Medians of {args.pairs} alternating pairs (range in brackets), batch 256 (512 views), "
+    lines.append(f"Medians of {args.pairs} pairs taken in rounds, first side alternating (range in brackets), "
+                 f"batch 256 (512 views), {STEPS['mlp']} mlp / {STEPS['convnet']} convnet steps per run, "
                  f"{args.threads} threads each; ratio = median ours ÷ median PyTorch's, ratio of pairs = "
                  f"median of the {args.pairs} pairs' own ratios; {blas}, {versions}.")
     text = "\n".join(lines) + "\n"
