@@ -1,4 +1,5 @@
 import CKernels
+import Synchronization
 // Whichever BLAS module Package.swift made TensorCore depend on (only that one is visible).
 #if canImport(CBLIS)
 import CBLIS
@@ -11,6 +12,10 @@ import COpenBLAS
 /// Matrices are row-major. `transposeA`/`transposeB` say whether the stored matrix is to be
 /// read transposed, so callers never copy a matrix just to transpose it.
 public enum BLAS {
+    /// Floating-point operations of every `gemm` so far (2·m·n·k each, from any thread):
+    /// benchmarks read it around a training step to give the step's GFLOPS.
+    public static let productFlops = Atomic<Int>(0)
+
     /// C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C, split over `threadCount` threads
     /// (CKernels' wb_parallel_gemm: one single-threaded BLAS call per range of C's rows or
     /// columns, so the result does not depend on the thread count).
@@ -23,6 +28,7 @@ public enum BLAS {
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int? = nil
     ) {
         guard m > 0, n > 0 else { return }
+        productFlops.wrappingAdd(2 * m * n * k, ordering: .relaxed)
         let strideA = lda ?? (transposeA ? m : k)
         let strideB = ldb ?? (transposeB ? k : n)
         wb_parallel_gemm(wb_sgemm, transposeA ? 1 : 0, transposeB ? 1 : 0, Int64(m), Int64(n), Int64(k),

@@ -14,6 +14,8 @@ struct BenchStep: ParsableCommand {
     @Option(help: "mlp or convnet.") var backbone: Backbone = .mlp
     @Option(help: "Images per step (two views each).") var batch = 256
     @Option(help: "Timed steps (after 2 warm-up steps).") var steps = 10
+    @Flag(help: "Also time a 4096² sgemm in this process and give the step's products as a share of it.")
+    var peak = false
 
     func validate() throws {
         guard batch >= 2 else { throw ValidationError("--batch must be at least 2, got \(batch)") }
@@ -35,6 +37,14 @@ struct BenchStep: ParsableCommand {
         print("step: \(method.rawValue), \(backbone.rawValue), batch \(batch) (\(2 * batch) views), \(data.name), \(build) build, \(BLAS.threadCount) \(BLAS.library) threads (\(BLAS.coreName))")
         print(String(format: "augmentation         %7.1f ms\nforward + backward   %7.1f ms\nupdate (SGD, EMA)    %7.1f ms\ntotal                %7.1f ms  (%.0f images/s, median of %d steps)",
                      r.augmentation, r.gradients, r.update, r.total, r.imagesPerSecond, steps))
+        var products = String(format: "products             %7.2f GFLOP per step, %.0f GFLOPS at the median step",
+                              r.productFlops / 1e9, r.gigaflops)
+        if peak {
+            let reference = squareProductGigaflops()
+            products += String(format: " = %.0f %% of this process's 4096² sgemm (%.0f GFLOPS, median of 3)",
+                               100 * r.gigaflops / reference, reference)
+        }
+        print(products)
     }
 }
 

@@ -121,6 +121,11 @@ import Trainer
         let result = try WorkbenchBinary.run(["bench-step", "--data", "synthetic", "--steps", "1", "--batch", "32"])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("images/s"))
+        // BYOL on 64 views of 28 × 28, in flops (2 per multiply-add): the online network's six
+        // products take 2,244,608 multiply-adds per view, so forward 2·64·2,244,608, backward
+        // twice that less the first layer's input gradient (2·64·802,816), and the target's
+        // backbone and projector 2·64·1,982,464: 1,012.9 MFLOP, every product counted once.
+        #expect(result.standardOutput.contains("products                1.01 GFLOP per step"), "\(result.standardOutput)")
     }
 
     @Test func timesTheKNNBothWaysAndTheyAgree() throws {
