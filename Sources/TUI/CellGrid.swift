@@ -100,7 +100,10 @@ public struct CellGrid: Sendable, Equatable {
         self[rect.x + rect.width - 1, rect.y] = Cell(tr, ink: ink)
         self[rect.x, rect.y + rect.height - 1] = Cell(bl, ink: ink)
         self[rect.x + rect.width - 1, rect.y + rect.height - 1] = Cell(br, ink: ink)
-        put(" \(title) ", x: rect.x + 2, y: rect.y, ink: focused ? .accent : .normal, bold: true, limit: rect.width - 4)
+        // A title too long for the frame ends in an ellipsis rather than mid-word at the corner.
+        let room = max(0, rect.width - 6)
+        let shown = title.count <= room ? title : String(title.prefix(max(0, room - 1))) + (asciiOnly ? "." : "…")
+        put(" \(shown) ", x: rect.x + 2, y: rect.y, ink: focused ? .accent : .normal, bold: true, limit: rect.width - 4)
     }
 
     /// The grid as lines of text (for tests and text screenshots).

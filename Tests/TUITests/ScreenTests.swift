@@ -96,6 +96,14 @@ func sampleSnapshot() -> SessionSnapshot {
         for entry in KeyMap.help { #expect(help.contains(entry.action), "help lacks \(entry.action)") }
     }
 
+    @Test func longPanelTitlesEndInAnEllipsis() {
+        var grid = CellGrid(width: 24, height: 3)
+        grid.frame(Rect(x: 0, y: 0, width: 24, height: 3), title: "Ablation · accuracy vs skip", focused: false)
+        #expect(grid.text.split(separator: "\n")[0] == "┌─ Ablation · accura… ─┐")
+        grid.frame(Rect(x: 0, y: 0, width: 24, height: 3), title: "Runs", focused: false)
+        #expect(grid.text.split(separator: "\n")[0] == "┌─ Runs ───────────────┐")
+    }
+
     @Test func asciiFallbackUsesNoWideCharacters() {
         let ascii = Screen.render(sampleSnapshot(), state: UIState(), width: 130, height: 40, asciiOnly: true)
         #expect(ascii.text.unicodeScalars.allSatisfy { $0.isASCII || $0 == "\n" })

@@ -3,7 +3,7 @@ import Trainer
 /// The truncation sweep: latest accuracy (and measured Pr(ω|A)) of each triplet run by skip.
 enum AblationPanel {
     static func draw(_ snapshot: SessionSnapshot, _ state: UIState, in rect: Rect, grid: inout CellGrid) {
-        grid.frame(rect, title: "Ablation · accuracy vs skip (s queues a sweep)", focused: state.focus == .ablation)
+        grid.frame(rect, title: "Ablation · kNN % vs skip (s: sweep)", focused: state.focus == .ablation)
         let inner = rect.inset(1)
         guard inner.width > 24, inner.height > 1 else { return }
         let triplets = snapshot.runs.filter { $0.skip != nil }.sorted { ($0.skip ?? 0, $0.name) < ($1.skip ?? 0, $1.name) }
