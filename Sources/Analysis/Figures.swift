@@ -104,18 +104,40 @@ public enum Figures {
                yLabel: "class divergence", content: .lines(series(runs, value: \.classDivergence)))
     }
 
-    /// Measured Pr(ω|A) against epoch, with each run's analytic value as a dashed line.
+    /// Measured Pr(ω|A) against epoch, with each run's analytic value as a dashed line. Runs
+    /// whose analytic lines coincide (SimCLR, MoCo and triplet skip 1 are all 1.000 at this
+    /// scale) share one grey line naming them, rather than hiding each other.
     public static func falseNegatives(_ runs: [RunMetrics]) -> Figure {
         let measured = series(runs.filter { $0.method != "supervised" }, value: \.prOmegaMeasured)
         let colours = colours(seedGroups(runs).compactMap(\.runs.first))
-        let analytic = seedGroups(runs).compactMap { group -> Series? in
-            guard let run = group.runs.first else { return nil }
+        var analytic: [(names: [String], points: [(x: Double, y: Double)], colour: Colour)] = []
+        for group in seedGroups(runs) {
+            guard let run = group.runs.first else { continue }
             let points = run.rows.filter { $0.epoch > 0 }.compactMap { row in row.prOmegaAnalytic.map { (x: Double(row.epoch), y: $0) } }
-            guard !points.isEmpty else { return nil }
-            return Series(name: group.name + " (analytic)", points: points, colour: (colours[run.run] ?? .black).lightened(0.3), dashed: true)
+            guard !points.isEmpty else { continue }
+            if let level = flatLevel(points),
+               let same = analytic.firstIndex(where: { flatLevel($0.points).map { abs($0 - level) < 1e-4 } ?? false }) {
+                // One line over both spans.
+                let xs = (analytic[same].points + points).map(\.x)
+                analytic[same].names.append(group.name)
+                analytic[same].points = [(x: xs.min() ?? 0, y: level), (x: xs.max() ?? 0, y: level)]
+            } else {
+                analytic.append(([group.name], points, (colours[run.run] ?? .black).lightened(0.3)))
+            }
+        }
+        let lines = analytic.map { line in
+            line.names.count == 1
+                ? Series(name: line.names[0] + " (analytic)", points: line.points, colour: line.colour, dashed: true)
+                : Series(name: "analytic: " + line.names.joined(separator: ", "), points: line.points, colour: .grey, dashed: true)
         }
         return Figure(title: "Pr(ω|A): negatives of the anchor's own class (over-clustering; smaller is better)",
-                      xLabel: "epoch", yLabel: "Pr(ω|A)", content: .lines(measured + analytic), yRange: 0...1)
+                      xLabel: "epoch", yLabel: "Pr(ω|A)", content: .lines(measured + lines), yRange: 0...1)
+    }
+
+    /// The value of a constant curve (to drawing precision), nil when it varies.
+    private static func flatLevel(_ points: [(x: Double, y: Double)]) -> Double? {
+        guard let first = points.first?.y else { return nil }
+        return points.allSatisfy { abs($0.y - first) < 1e-4 } ? first : nil
     }
 
     /// Final accuracy against the truncation threshold for the triplet runs, one series per

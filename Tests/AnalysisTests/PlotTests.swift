@@ -170,6 +170,24 @@ import TestSupport
         #expect(names.contains("raw pixels (79.5)") && names.contains("random init (70.0)") && names.contains("supervised goal (85.0)"))
     }
 
+    @Test func coincidingAnalyticLinesShareOneNamedLine() throws {
+        func withAnalytic(_ run: RunMetrics, _ value: Double) -> RunMetrics {
+            var r = run
+            for i in r.rows.indices { r.rows[i].prOmegaAnalytic = value }
+            return r
+        }
+        // simclr and moco are both 1.000 (moco one epoch shorter, still training); skip 30 is not.
+        let runs = [withAnalytic(run("simclr", method: "simclr", knn: [70, 72, 74]), 1),
+                    withAnalytic(run("moco", method: "moco", knn: [70, 72]), 1),
+                    withAnalytic(run("triplet-skip30-dep9", method: "triplet", knn: [70, 71, 73], skip: 30, deputies: 9), 0.1486)]
+        let figure = Figures.falseNegatives(runs)
+        guard case .lines(let series) = figure.content else { Issue.record("not lines"); return }
+        let analytic = series.filter(\.dashed)
+        #expect(analytic.map(\.name) == ["analytic: simclr, moco", "triplet-skip30-dep9 (analytic)"])
+        #expect(analytic[0].points.map(\.x) == [1, 2] && analytic[0].points.allSatisfy { $0.y == 1 })
+        #expect(analytic[0].colour == .grey)
+    }
+
     @Test func bandIsShadedInPNGAndAPolygonInSVG() throws {
         let figure = Figures.accuracy(runs, measure: .knn, dataName: "test")
         let renderer = FigureRenderer(figure: figure, scale: 0.5)
