@@ -116,7 +116,7 @@ public enum Figures {
             let points = run.rows.filter { $0.epoch > 0 }.compactMap { row in row.prOmegaAnalytic.map { (x: Double(row.epoch), y: $0) } }
             guard !points.isEmpty else { continue }
             if let level = flatLevel(points),
-               let same = analytic.firstIndex(where: { flatLevel($0.points).map { abs($0 - level) < 1e-4 } ?? false }) {
+               let same = analytic.firstIndex(where: { flatLevel($0.points).map { abs($0 - level) < 1e-3 } ?? false }) {
                 // One line over both spans.
                 let xs = (analytic[same].points + points).map(\.x)
                 analytic[same].names.append(group.name)
@@ -128,10 +128,18 @@ public enum Figures {
         let lines = analytic.map { line in
             line.names.count == 1
                 ? Series(name: line.names[0] + " (analytic)", points: line.points, colour: line.colour, dashed: true)
-                : Series(name: "analytic: " + line.names.joined(separator: ", "), points: line.points, colour: .grey, dashed: true)
+                : Series(name: sharedAnalyticName(line.names, level: line.points.first?.y ?? 0), points: line.points,
+                         colour: .grey, dashed: true)
         }
         return Figure(title: "Pr(ω|A): negatives of the anchor's own class (over-clustering; smaller is better)",
                       xLabel: "epoch", yLabel: "Pr(ω|A)", content: .lines(measured + lines), yRange: 0...1)
+    }
+
+    /// "analytic: simclr, moco" for a few runs sharing an analytic line, "analytic 1.000 (6 runs)"
+    /// when their names would crowd the legend.
+    private static func sharedAnalyticName(_ names: [String], level: Double) -> String {
+        let listed = "analytic: " + names.joined(separator: ", ")
+        return names.count <= 3 && listed.count <= 48 ? listed : String(format: "analytic %.3f (%d runs)", level, names.count)
     }
 
     /// The value of a constant curve (to drawing precision), nil when it varies.

@@ -63,6 +63,22 @@ import TestSupport
         #expect(ink > 200, "legend text ink: \(ink) pixels")
     }
 
+    /// A 20-setting ablation has 22 curves with its reference lines, 40 on Pr(ω|A): the legend
+    /// stays on the canvas (smaller text, then more columns) and leaves the plot most of it.
+    @Test(arguments: [8, 22, 40])
+    func longLegendsStayOnTheCanvas(count: Int) throws {
+        let series = (0..<count).map { i in
+            Series(name: "triplet-skip\(i)-dep9 (3 seeds)", points: [(0, Double(i)), (7, Double(i) + 1)], colour: .grey)
+        }
+        let figure = Figure(title: "many", xLabel: "epoch", yLabel: "y", content: .lines(series))
+        let canvas = try RasterCanvas(width: 1600, height: 1000)
+        let renderer = FigureRenderer(figure: figure)
+        let box = renderer.legendBox(series, on: canvas), area = renderer.plotArea(on: canvas)
+        #expect(box.y + box.height <= 1000 && box.x + box.width <= 1600, "legend \(box) leaves the canvas")
+        #expect(box.x >= area.right, "legend over the plot")
+        #expect(area.right - area.left >= 0.4 * 1600, "plot squeezed to \(area.right - area.left) px")
+    }
+
     @Test func svgParsesAsXMLWithOnePathPerSeriesAndRealText() throws {
         let canvas = SVGCanvas(width: 1600, height: 1000)
         FigureRenderer(figure: figure()).draw(on: canvas)

@@ -18,9 +18,31 @@ public struct FigureRenderer {
             // Room for the colour bar on the right and turned column labels below.
             return (150 * scale, 100 * scale, canvas.width - 160 * scale, canvas.height - 230 * scale)
         }
-        let top = (100 + 25 * Double(captionLines(on: canvas).count)) * scale
+        let (top, bottom) = plotSpan(on: canvas)
         let legend = legendOutside ? legendWidth(on: canvas) + 20 * scale : 0
-        return (150 * scale, top, canvas.width - 50 * scale - legend, canvas.height - 120 * scale)
+        return (150 * scale, top, canvas.width - 50 * scale - legend, bottom)
+    }
+
+    /// The plot's top and bottom edges (line figures), which fix how many legend rows fit.
+    private func plotSpan(on canvas: Canvas) -> (top: Double, bottom: Double) {
+        ((100 + 25 * Double(captionLines(on: canvas).count)) * scale, canvas.height - 120 * scale)
+    }
+
+    /// How the legend beside the plot is laid out: rows per column, columns, row height and
+    /// text size. A legend a little too long for the plot's height is set smaller (down to
+    /// 70 %); a much longer one (a 20-setting ablation with its reference lines) continues
+    /// in further columns rather than running off the canvas.
+    private func legendLayout(_ count: Int, on canvas: Canvas) -> (rows: Int, columns: Int, row: Double, text: Double) {
+        let row = 38 * scale, text = 24 * scale
+        guard legendOutside, count > 0 else { return (max(count, 1), 1, row, text) }
+        let (top, bottom) = plotSpan(on: canvas)
+        let room = bottom - top - 20 * scale
+        let fit = max(1, Int(room / row))
+        if count <= fit { return (count, 1, row, text) }
+        let shrink = room / (Double(count) * row)
+        if shrink >= 0.7 { return (count, 1, row * shrink, text * shrink) }
+        let rows = max(1, Int(room / (0.7 * row)))
+        return (rows, (count + rows - 1) / rows, 0.7 * row, 0.7 * text)
     }
 
     /// Many series (seed groups and reference lines) get their legend beside the plot
@@ -32,7 +54,9 @@ public struct FigureRenderer {
 
     func legendWidth(on canvas: Canvas) -> Double {
         guard case let .lines(series) = figure.content else { return 0 }
-        return (series.map { canvas.textWidth($0.name, size: 24 * scale) }.max() ?? 0) + 100 * scale
+        let layout = legendLayout(series.count, on: canvas)
+        let widest = series.map { canvas.textWidth($0.name, size: layout.text) }.max() ?? 0
+        return Double(layout.columns) * (widest + 100 * scale * layout.text / (24 * scale))
     }
 
     /// The caption, on two lines (split at a "; ") when one would not fit the width.
@@ -142,9 +166,10 @@ public struct FigureRenderer {
     /// The legend box: in the corner of the plot that hides the fewest data points.
     public func legendBox(_ series: [Series], on canvas: Canvas) -> (x: Double, y: Double, width: Double, height: Double) {
         let area = plotArea(on: canvas)
-        let textSize = 24 * scale, row = 38 * scale, margin = 20 * scale
-        let widest = series.map { canvas.textWidth($0.name, size: textSize) }.max() ?? 0
-        let width = widest + 100 * scale, height = Double(series.count) * row + 20 * scale
+        let layout = legendLayout(series.count, on: canvas), margin = 20 * scale
+        let widest = series.map { canvas.textWidth($0.name, size: layout.text) }.max() ?? 0
+        let width = Double(layout.columns) * (widest + 100 * scale * layout.text / (24 * scale))
+        let height = Double(layout.rows) * layout.row + 20 * scale
         if legendOutside { return (area.right + 20 * scale, area.top, width, height) }
         let axes = axes(for: series, on: canvas)
         // Points along every series, densely enough to catch lines crossing a box.
@@ -172,15 +197,17 @@ public struct FigureRenderer {
     private func drawLegend(_ series: [Series], area: (left: Double, top: Double, right: Double, bottom: Double), on canvas: Canvas) {
         guard !series.isEmpty else { return }
         let box = legendBox(series, on: canvas)
-        let row = 38 * scale
         canvas.fillRectangle(x: box.x, y: box.y, width: box.width, height: box.height, colour: .white)
         canvas.polyline([(box.x, box.y), (box.x + box.width, box.y), (box.x + box.width, box.y + box.height),
                          (box.x, box.y + box.height), (box.x, box.y)], colour: .grey, width: 1.5 * scale, dash: nil)
+        let layout = legendLayout(series.count, on: canvas), k = layout.text / (24 * scale)
+        let columnWidth = box.width / Double(layout.columns)
         for (i, s) in series.enumerated() {
-            let y = box.y + 10 * scale + row * (Double(i) + 0.5)
-            canvas.polyline([(box.x + 15 * scale, y), (box.x + 70 * scale, y)], colour: s.colour, width: 4 * scale,
+            let x = box.x + columnWidth * Double(i / layout.rows)
+            let y = box.y + 10 * scale + layout.row * (Double(i % layout.rows) + 0.5)
+            canvas.polyline([(x + 15 * scale * k, y), (x + 70 * scale * k, y)], colour: s.colour, width: 4 * scale,
                             dash: s.dashed ? 9 * scale : nil)
-            canvas.text(s.name, x: box.x + 85 * scale, y: y + 8 * scale, size: 24 * scale, colour: .black,
+            canvas.text(s.name, x: x + 85 * scale * k, y: y + 8 * scale * k, size: layout.text, colour: .black,
                         anchor: .start, vertical: false, bold: false)
         }
     }
