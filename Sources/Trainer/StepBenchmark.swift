@@ -62,20 +62,3 @@ public struct StepBenchmark {
         return result
     }
 }
-
-/// This machine's sgemm rate on a large square product (2·n³ operations per call), the
-/// reference a step's GFLOPS are read against: the median of `repeats` calls after one
-/// warm-up, in GFLOPS.
-public func squareProductGigaflops(n: Int = 4096, repeats: Int = 3) -> Double {
-    let a = Tensor(shape: [n, n]), b = Tensor(shape: [n, n]), c = Tensor(shape: [n, n])
-    a.fill(0.5)
-    b.fill(0.25)
-    var seconds: [Double] = []
-    for call in 0...max(repeats, 1) {
-        let start = DispatchTime.now().uptimeNanoseconds
-        BLAS.gemm(m: n, n: n, k: n, a: a.data, b: b.data, c: c.data)
-        if call > 0 { seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) }
-    }
-    let median = seconds.sorted()[seconds.count / 2]
-    return 2 * Double(n) * Double(n) * Double(n) / median / 1e9
-}

@@ -40,7 +40,7 @@ struct BenchStep: ParsableCommand {
         var products = String(format: "products             %7.2f GFLOP per step, %.0f GFLOPS at the median step",
                               r.productFlops / 1e9, r.gigaflops)
         if peak {
-            let reference = squareProductGigaflops()
+            let reference = SquareProduct().gigaflops()
             products += String(format: " = %.0f %% of this process's 4096² sgemm (%.0f GFLOPS, median of 3)",
                                100 * r.gigaflops / reference, reference)
         }

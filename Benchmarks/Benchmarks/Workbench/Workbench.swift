@@ -105,27 +105,3 @@ struct KNNRows {
                        test: (0..<(10_000 * 512)).map { _ in max(0, rng.normal()) })
     }
 }
-
-/// Three n × n matrices for the sgemm peak.
-final class SquareProduct {
-    let n: Int
-    var a: [Float], b: [Float], c: [Float]
-
-    init(n: Int) {
-        self.n = n
-        var rng = RandomGenerator(seed: 2)
-        a = (0..<(n * n)).map { _ in rng.normal() }
-        b = (0..<(n * n)).map { _ in rng.normal() }
-        c = [Float](repeating: 0, count: n * n)
-    }
-
-    func multiply() {
-        a.withUnsafeBufferPointer { a in
-            b.withUnsafeBufferPointer { b in
-                c.withUnsafeMutableBufferPointer { c in
-                    BLAS.gemm(m: n, n: n, k: n, a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!)
-                }
-            }
-        }
-    }
-}
