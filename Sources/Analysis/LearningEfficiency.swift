@@ -6,14 +6,17 @@ public struct EfficiencyRow: Sendable {
     public var method: String
     public var finalAccuracy: Double?
     public var bestAccuracy: Double?
-    /// First epoch at which the accuracy reaches each fraction of the goal (nil: never).
+    /// First epoch at which the run has closed each fraction of the gap between its own
+    /// epoch-0 accuracy (the network at random initialisation) and the goal (nil: never).
+    /// Measured on the gap, not on the goal itself, because an untrained network already
+    /// sits at 90 % or more of the goal on Fashion-MNIST.
     public var epochsToFraction: [Double: Int]
     /// Mean accuracy over epochs 0…last (the area under the curve divided by its length).
     public var areaUnderCurve: Double?
 }
 
 public enum LearningEfficiency {
-    public static let fractions: [Double] = [0.5, 0.8, 0.9, 0.95]
+    public static let fractions: [Double] = [0.25, 0.5, 0.75]
 
     /// One row per run. The goal is the final accuracy of the supervised run (the best one
     /// when there are several); without one, the best final accuracy of all runs.
@@ -25,8 +28,8 @@ public enum LearningEfficiency {
         let rows = runs.map { run -> EfficiencyRow in
             let points = run.rows.compactMap { row in measure.value(row).map { (epoch: row.epoch, value: $0) } }
             var reached: [Double: Int] = [:]
-            if let goal {
-                for f in fractions { reached[f] = points.first { $0.value >= f * goal }?.epoch }
+            if let goal, let start = points.first?.value, goal > start {
+                for f in fractions { reached[f] = points.first { $0.value >= start + f * (goal - start) }?.epoch }
             }
             var area: Double?
             if points.count >= 2, let first = points.first, let last = points.last, last.epoch > first.epoch {

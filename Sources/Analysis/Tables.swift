@@ -42,7 +42,7 @@ public enum Tables {
         Column(name: "pr_omega_measured", heading: "Pr(ω|A) measured", digits: 4, withSpread: true),
         Column(name: "knn_auc", heading: "kNN AUC %", digits: 2, withSpread: true),
     ] + LearningEfficiency.fractions.map {
-        Column(name: "epochs_to_\(Int($0 * 100))pct_goal", heading: "epochs to \(Int($0 * 100)) % of goal", digits: 0, withSpread: false)
+        Column(name: "epochs_to_\(Int($0 * 100))pct_gap", heading: "epochs to \(Int($0 * 100)) % of gap", digits: 0, withSpread: false)
     }
 
     /// One summary row: a run, or the runs of a seed group (mean, sample std over the seeds).
