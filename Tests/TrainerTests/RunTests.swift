@@ -98,13 +98,37 @@ import TestSupport
         }
     }
 
+    /// A run folder has one trainer at a time: a second `TrainingRun` on it is refused by name
+    /// while the first lives, and resumes once the first is gone.
+    @Test func aFolderIsTrainedByOneRunAtATime() throws {
+        let out = makeTemporaryFolder("lock")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let c = config(.simclr, epochs: 2, batch: 64)
+        let data = Self.data.limitingTrain(to: 256)
+        do {
+            let first = try smallRun(.simclr, epochs: 2, images: 256, folder: out + "/s")
+            try first.advance()
+            #expect {
+                _ = try TrainingRun(config: c, data: data, folder: RunFolder(path: out + "/s"), resume: true)
+            } throws: { error in
+                "\(error)".contains(out + "/s") && "\(error)".contains("already being trained by this process")
+            }
+            #expect(first.nextEpoch == 1)
+        }
+        let resumed = try TrainingRun(config: c, data: data, folder: RunFolder(path: out + "/s"), resume: true)
+        #expect(resumed.nextEpoch == 1)
+        #expect(FileManager.default.fileExists(atPath: out + "/s/" + RunFolderLock.fileName))
+    }
+
     @Test func damagedCheckpointIsRefusedByName() throws {
         let out = makeTemporaryFolder("runs")
         defer { try? FileManager.default.removeItem(atPath: out) }
         let c = config(.byol, epochs: 2, batch: 64)
         let data = Self.data.limitingTrain(to: 256)
-        let run = try smallRun(.byol, epochs: 2, images: 256, folder: out + "/b")
-        try run.advance()
+        do {
+            let run = try smallRun(.byol, epochs: 2, images: 256, folder: out + "/b")
+            try run.advance()
+        }
         let path = out + "/b/checkpoint.bin"
         var bytes = [UInt8](try #require(FileManager.default.contents(atPath: path)))
         bytes[bytes.count / 2] ^= 0xFF

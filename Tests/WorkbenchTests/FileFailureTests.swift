@@ -48,6 +48,26 @@ import TestSupport
         #expect(read(out + "/byol/run.json").contains("\"status\" : \"done\""))
     }
 
+    /// A second process on a folder being trained (here `train --resume` started twice) is
+    /// refused with one line naming the folder and the holder; the first trains on undisturbed.
+    @Test func aSecondProcessOnATrainingFolderIsRefused() throws {
+        let out = makeTemporaryFolder("twice")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let args = ["train", "--method", "byol", "--epochs", "3", "--out", out, "--resume"] + small
+        var second: CommandResult?
+        let status = try run(args, when: { lines(out + "/byol/metrics.csv") >= 2 }) {
+            second = try? WorkbenchBinary.run(args)
+        }
+        #expect(status == 0)
+        let refused = try #require(second)
+        #expect(refused.status != 0)
+        #expect(refused.standardError.split(separator: "\n").count == 1, "\(refused.standardError)")
+        #expect(refused.standardError.contains(out + "/byol: is being trained by another workbench process (pid "),
+                "\(refused.standardError)")
+        #expect(lines(out + "/byol/metrics.csv") == 5, "the first run lost epochs")
+        #expect(read(out + "/byol/run.json").contains("\"status\" : \"done\""))
+    }
+
     @Test func vanishedFolderStopsOnlyItsRun() throws {
         let out = makeTemporaryFolder("vanish")
         defer { try? FileManager.default.removeItem(atPath: out) }

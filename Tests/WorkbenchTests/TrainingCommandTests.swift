@@ -15,13 +15,17 @@ import TestSupport
         let out = makeTemporaryFolder("resume")
         defer { try? FileManager.default.removeItem(atPath: out) }
         let args = ["compare", "--methods", "moco,triplet", "--epochs", "4"] + small
-        let reference = try WorkbenchBinary.run(args + ["--out", out + "/straight"])
+        // Bit-equal for a given thread count (the products split by it); pinned for all three,
+        // since the killed one is started here, not by WorkbenchBinary (which defaults to 1).
+        let threads = ["WORKBENCH_THREADS": "1"]
+        let reference = try WorkbenchBinary.run(args + ["--out", out + "/straight"], environment: threads)
         #expect(reference.status == 0, "\(reference.standardError)")
 
         // Start the same run, kill it with SIGKILL once it is into its third epoch.
         let process = Process()
         process.executableURL = URL(fileURLWithPath: WorkbenchBinary.path)
         process.arguments = args + ["--out", out + "/killed"]
+        process.environment = ProcessInfo.processInfo.environment.merging(threads) { $1 }
         process.standardError = FileHandle.nullDevice
         try process.run()
         let metrics = out + "/killed/triplet-skip1-dep9/metrics.csv"
@@ -34,7 +38,7 @@ import TestSupport
         let partial = read(metrics).split(separator: "\n").count
         #expect(partial < 6, "the run finished before it was killed")
 
-        let resumed = try WorkbenchBinary.run(args + ["--out", out + "/killed", "--resume"])
+        let resumed = try WorkbenchBinary.run(args + ["--out", out + "/killed", "--resume"], environment: threads)
         #expect(resumed.status == 0, "\(resumed.standardError)")
         for name in ["moco", "triplet-skip1-dep9"] {
             let a = untimedMetrics(out + "/straight/\(name)/metrics.csv")

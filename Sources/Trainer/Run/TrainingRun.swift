@@ -9,6 +9,8 @@ public final class TrainingRun {
     public let config: RunConfig
     public let folder: RunFolder
     public let data: Dataset
+    /// Held while this object lives: no other process trains in `folder` meanwhile.
+    private let lock: RunFolderLock
     public private(set) var record: RunRecord
     public private(set) var metrics: [EpochMetrics] = []
     let method: TrainingMethod
@@ -36,6 +38,8 @@ public final class TrainingRun {
     public init(config: RunConfig, data: Dataset, folder: RunFolder, resume: Bool) throws(RunError) {
         let problems = config.problems(trainCount: data.train.count)
         if let first = problems.first { throw RunError(first) }
+        // Before anything in the folder is read or tidied: another process may be training it.
+        lock = try RunFolderLock(folder: folder.path)
         self.config = config
         self.folder = folder
         self.data = data
@@ -87,6 +91,14 @@ public final class TrainingRun {
     /// random state and epoch numbering, so the two curves differ only by the setting.
     public static func fork(parent: RunFolder, epoch: Int?, skip: Int, deputies: Int, gamma: Float, epochs: Int?,
                             data: Dataset, out: String, resume: Bool = false) throws(RunError) -> TrainingRun {
+        let config = try forkConfig(parent: parent, epoch: epoch, skip: skip, deputies: deputies, gamma: gamma, epochs: epochs)
+        return try TrainingRun(config: config, data: data, folder: RunFolder(path: out + "/" + config.name), resume: resume)
+    }
+
+    /// The config (and so the name) of the run `fork` would start, checked against the
+    /// parent's record and checkpoint, without touching the fork's folder.
+    public static func forkConfig(parent: RunFolder, epoch: Int?, skip: Int, deputies: Int, gamma: Float,
+                                  epochs: Int?) throws(RunError) -> RunConfig {
         let record = try parent.readRecord()
         guard record.config.method == .triplet else {
             throw RunError("\(parent.path): is a \(record.config.method.rawValue) run; only triplet runs fork (their truncation setting changes)")
@@ -105,7 +117,7 @@ public final class TrainingRun {
             throw RunError("the fork starts after epoch \(checkpoint.epoch) and would train nothing; give --epochs above \(checkpoint.epoch)")
         }
         config.fork = ForkOrigin(parentFolder: parent.path, parentName: record.name, epoch: checkpoint.epoch)
-        return try TrainingRun(config: config, data: data, folder: RunFolder(path: out + "/" + config.name), resume: resume)
+        return config
     }
 
     /// Fills a new fork's folder from its parent: the parent's rows up to the fork epoch,

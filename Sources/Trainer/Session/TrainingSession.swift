@@ -64,10 +64,16 @@ public final class TrainingSession: Sendable {
             if running && !changed { usleep(20_000) }
         }
         worker.abandonUnfinished()
-        publish(worker, finished: true)
+        publish(worker)
+        // The folders are free for another process (or a resumed run) once `finished` shows.
+        worker.runs.removeAll()
+        state.withLock { s in
+            s.revision += 1
+            s.finished = true
+        }
     }
 
-    private func publish(_ worker: Worker, finished: Bool = false) {
+    private func publish(_ worker: Worker) {
         let runs = worker.runs.map { worker.snapshot(of: $0) }
         state.withLock { s in
             s.revision += 1
@@ -75,7 +81,6 @@ public final class TrainingSession: Sendable {
             s.nextSkip = worker.nextSkip
             s.nextDeputies = worker.nextDeputies
             s.message = worker.message
-            s.finished = finished
             if s.references == nil { s.references = worker.runs.lazy.compactMap(\.references).first?.analysis }
         }
     }
@@ -166,12 +171,13 @@ private final class Worker {
             return
         }
         do {
-            let run = try TrainingRun.fork(parent: parent.folder, epoch: nil, skip: nextSkip, deputies: nextDeputies,
-                                           gamma: parent.config.settings.gamma, epochs: nil, data: data, out: out, resume: true)
-            guard !runs.contains(where: { $0.config.name == run.config.name }) else {
-                message = "\(run.config.name) is already in this session"
+            let config = try TrainingRun.forkConfig(parent: parent.folder, epoch: nil, skip: nextSkip, deputies: nextDeputies,
+                                                    gamma: parent.config.settings.gamma, epochs: nil)
+            guard !runs.contains(where: { $0.config.name == config.name }) else {
+                message = "\(config.name) is already in this session"
                 return
             }
+            let run = try TrainingRun(config: config, data: data, folder: RunFolder(path: out + "/" + config.name), resume: true)
             runs.append(run)
             message = "forked \(run.config.name) from \(name) at epoch \(run.config.fork?.epoch ?? 0)"
         } catch {
