@@ -196,7 +196,7 @@ def overview(experiment, rows, unit, stems, out, lines):
 def half_gap(row):
     """The mean epoch at which a run group closed half of the gap to the goal line, in words."""
     epoch = value(row, "epochs_to_50pct_gap")
-    return f"{epoch:.1f}" if epoch is not None else "none (not within the budget for every seed)"
+    return f"at epoch {epoch:.1f}" if epoch is not None else "not within the budget (for some seed)"
 
 
 def learning_efficiency(experiment, name, suffix, out, lines):
@@ -235,7 +235,7 @@ def learning_efficiency(experiment, name, suffix, out, lines):
             if final is not None:
                 lines.append(f"  Final kNN {mean_std(triplet, 'final_knn')} against {mean_std(row, 'final_knn')} "
                              f"({final:+.2f} points); higher final kNN: {reading}.")
-            lines.append(f"  Half of the gap to the goal closed at epoch {half_gap(triplet)} against {half_gap(row)}.")
+            lines.append(f"  Half of the gap to the goal closed: triplet {half_gap(triplet)}, {other} {half_gap(row)}.")
     beats(experiment, rows, lines)
     lines.append("")
 
