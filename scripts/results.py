@@ -136,7 +136,8 @@ def provenance(experiment, name, suffix, lines):
     else:
         lines.append("Command: not recorded (no run.txt beside the export; `make reproduce` writes one).  ")
     lines.append(f"Compute: {experiment.compute_hours():.2f} h of training and evaluation summed over the runs "
-                 f"(metrics.csv `train_s` + `eval_s`); the last invocation took {run.get('seconds', '?').split(' ')[0]} s "
+                 f"(metrics.csv `train_s` + `eval_s`, wall-clock time per epoch, so time the machine gave to other "
+                 f"work meanwhile counts too); the last invocation took {run.get('seconds', '?').split(' ')[0]} s "
                  f"of wall time. Machine: {run.get('machine', '?')}; finished {run.get('date', '?')}.")
     lines.append("")
 
