@@ -98,6 +98,27 @@ import TestSupport
         }
     }
 
+    /// Resumed runs that stopped at different epochs catch up least advanced first, then go
+    /// on side by side (ties in the given order).
+    @Test func resumedRunsCatchUpLeastAdvancedFirst() throws {
+        let out = makeTemporaryFolder("catch-up")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let data = Self.data.limitingTrain(to: 256)
+        let configs = [config(.simclr, epochs: 3, batch: 64), config(.byol, epochs: 3, batch: 64)]
+        do {
+            let ahead = try TrainingRun(config: configs[0], data: data, folder: RunFolder(path: out + "/simclr"), resume: false)
+            try ahead.advance()
+            try ahead.advance()
+        }
+        let runs = try RunScheduler.prepare(configs, data: data, out: out, resume: true)
+        var order: [String] = []
+        let failures = RunScheduler.runAll(runs) { event in
+            if case .epochFinished(let run, let row) = event { order.append("\(run.config.name)\(row.epoch)") }
+        }
+        #expect(failures.isEmpty)
+        #expect(order == ["byol0", "byol1", "simclr2", "byol2", "simclr3", "byol3"])
+    }
+
     /// A run folder has one trainer at a time: a second `TrainingRun` on it is refused by name
     /// while the first lives, and resumes once the first is gone.
     @Test func aFolderIsTrainedByOneRunAtATime() throws {

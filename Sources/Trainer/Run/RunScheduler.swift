@@ -10,7 +10,8 @@ public enum RunEvent {
 }
 
 /// Runs several training runs side by side: every run does epoch 0, then every run does
-/// epoch 1, and so on, so their curves grow together. A run that fails (diverges) stops
+/// epoch 1, and so on, so their curves grow together; resumed runs that stopped at
+/// different epochs catch up, least advanced first. A run that fails (diverges) stops
 /// alone; the others go on.
 public enum RunScheduler {
     /// Prepares every run before any training, so a bad config or folder fails first.
@@ -35,21 +36,20 @@ public enum RunScheduler {
         var failures: [String] = []
         var failed = Set<ObjectIdentifier>()
         for run in runs where run.record.status == .done { events(.alreadyComplete(run)) }
-        while true {
-            var advanced = false
-            for run in runs where !run.isFinished && !failed.contains(ObjectIdentifier(run)) {
-                advanced = true
-                let epoch = run.nextEpoch
-                do {
-                    let row = try run.advance { step, steps in events(.step(run, epoch: epoch, step: step, of: steps)) }
-                    events(.epochFinished(run, row))
-                } catch {
-                    failed.insert(ObjectIdentifier(run))
-                    failures.append(error.description)
-                    events(.failed(run, message: error.description))
-                }
+        // The least advanced run that can go on (the first of them in the given order).
+        func next() -> TrainingRun? {
+            runs.lazy.filter { !$0.isFinished && !failed.contains(ObjectIdentifier($0)) }.min { $0.nextEpoch < $1.nextEpoch }
+        }
+        while let run = next() {
+            let epoch = run.nextEpoch
+            do {
+                let row = try run.advance { step, steps in events(.step(run, epoch: epoch, step: step, of: steps)) }
+                events(.epochFinished(run, row))
+            } catch {
+                failed.insert(ObjectIdentifier(run))
+                failures.append(error.description)
+                events(.failed(run, message: error.description))
             }
-            if !advanced { break }
         }
         return failures
     }
