@@ -176,6 +176,22 @@ def beats(experiment, rows, lines):
                      f"{listing(above_knn, below_knn)}; on the linear probe {listing(above_linear, below_linear)}.")
 
 
+def counts(experiment, rows, label, lines):
+    """How many settings beat each baseline, naming those that do not (for long tables)."""
+    for reference in ("raw pixels", "random init"):
+        if reference not in experiment.references:
+            continue
+        knn, linear = experiment.references[reference]
+        parts = []
+        for measure, column, baseline in (("kNN", "final_knn", knn), ("the linear probe", "final_linear", linear)):
+            if baseline is None:
+                continue
+            below = [label(r) for r in rows if (value(r, column) or 0) <= baseline]
+            parts.append(f"on {measure} {len(rows) - len(below)} of {len(rows)} settings beat it"
+                         + (f" (not: {', '.join(below)})" if below else ""))
+        lines.append(f"- Against **{reference}** (kNN {knn:.2f} %, linear {linear:.2f} %): {'; '.join(parts)}.")
+
+
 def listing(above, below):
     """'a, b beat it; c does not' with the verbs agreeing."""
     if not above:
@@ -262,6 +278,7 @@ def clustering_table(experiment, name, suffix, out, lines):
     lines.append("")
     figures(experiment, [("class-divergence", "class divergence against epochs"),
                          ("pr-omega", "Pr(ω|A) against epochs")], out, lines)
+    baselines(experiment, lines)
     lines.append("Reading (the paper's Table 1: triplet clusters classes apart more than BYOL, and its "
                  "deputies share the anchor's class less often than MoCo's negatives):")
     lines.append("")
@@ -279,6 +296,7 @@ def clustering_table(experiment, name, suffix, out, lines):
                          f"{mean_std(moco, 'pr_omega_measured', 4)} (analytic {mean_std(triplet, 'pr_omega_analytic', 4)} "
                          f"against {mean_std(moco, 'pr_omega_analytic', 4)})"
                          + (f", {-p:+.4f}: **{reading}**." if p is not None else ": missing numbers."))
+    beats(experiment, [row for row in experiment.summary if row["method"] != "reference"], lines)
     lines.append("")
 
 
@@ -297,6 +315,7 @@ def truncation_ablation(experiment, name, suffix, out, lines):
         lines.append(f"| {skip} | {deputies} | {mean_std(row, 'final_knn')} | {mean_std(row, 'final_linear')} | "
                      f"{mean_std(row, 'pr_omega_measured', 4)} | {mean_std(row, 'pr_omega_analytic', 4)} |")
     lines.append("")
+    baselines(experiment, lines)
     lines.append("Reading:")
     lines.append("")
     for deputies in sorted({setting(row)[1] for row in rows if setting(row)[1] is not None}):
@@ -321,6 +340,7 @@ def truncation_ablation(experiment, name, suffix, out, lines):
         if len(measured) > 1:
             lowest, highest = measured[0], measured[-1]
             lines.append(f"  Measured Pr(ω|A) goes from {lowest[1]:.4f} at skip {lowest[0]} to {highest[1]:.4f} at skip {highest[0]}.")
+    counts(experiment, rows, lambda row: "skip {} · {} dep".format(*setting(row)), lines)
     lines.append("")
 
 

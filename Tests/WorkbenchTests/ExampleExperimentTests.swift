@@ -83,6 +83,8 @@ import Trainer
             #expect(section.contains("\(name)-quick/\(figure).png)"), "\(name): results.md does not show \(figure)")
         }
         #expect(section.contains("| "), "\(name): no table")
+        #expect(section.contains("| raw pixels |") && section.contains("Against **raw pixels**"),
+                "\(name): its accuracies are not set beside the raw-pixel baseline")
         if name == "learning-efficiency" || name == "convnet" {
             #expect(section.contains("epochs to 25 / 50 / 75 % of the gap") && section.contains("Half of the gap to the goal closed"),
                     "\(name): the learning-efficiency columns or their reading are missing")
