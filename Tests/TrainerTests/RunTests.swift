@@ -119,6 +119,31 @@ import TestSupport
         #expect(order == ["byol0", "byol1", "simclr2", "byol2", "simclr3", "byol3"])
     }
 
+    /// run.json lists every process that trained the run and from which epoch; reopening a
+    /// finished run adds nothing.
+    @Test func recordsEveryProcessThatTrainedIt() throws {
+        let out = makeTemporaryFolder("trained-by")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let c = config(.simclr, epochs: 3, batch: 64)
+        let data = Self.data.limitingTrain(to: 256)
+        let folder = RunFolder(path: out + "/s")
+        do {
+            let first = try TrainingRun(config: c, data: data, folder: folder, resume: false)
+            try first.advance()
+            try first.advance()
+        }
+        do {
+            let resumed = try TrainingRun(config: c, data: data, folder: folder, resume: true)
+            while !resumed.isFinished { try resumed.advance() }
+        }
+        let segments = try #require(try folder.readRecord().trainedBy)
+        #expect(segments.map(\.fromEpoch) == [0, 2])
+        #expect(segments.allSatisfy { $0.blas.hasPrefix(BLAS.library) && $0.threads == BLAS.threadCount })
+        #expect(segments.allSatisfy { $0.programVersion == WorkbenchVersion.current })
+        _ = try TrainingRun(config: c, data: data, folder: folder, resume: true)
+        #expect(try folder.readRecord().trainedBy?.count == 2)
+    }
+
     /// A run folder has one trainer at a time: a second `TrainingRun` on it is refused by name
     /// while the first lives, and resumes once the first is gone.
     @Test func aFolderIsTrainedByOneRunAtATime() throws {

@@ -24,6 +24,10 @@ public struct RunRecord: Sendable, Codable, Equatable {
     public var epochsCompleted: Int
     /// How accuracies are measured (absent in runs from before version 0.3).
     public var evaluation: EvaluationProtocol?
+    /// Every process that trained the run, from the first epoch it trained: a run resumed
+    /// by another build, BLAS or thread count says so (those round differently in the last
+    /// bits). Absent in runs from before it was kept; earlier resumes are not listed.
+    public var trainedBy: [TrainingSegment]?
 
     public init(name: String, config: RunConfig, dataSet: String, dataChecksum: String,
                 trainImages: Int, testImages: Int) {
@@ -37,5 +41,23 @@ public struct RunRecord: Sendable, Codable, Equatable {
         programVersion = WorkbenchVersion.current
         startedAt = Date()
         epochsCompleted = 0
+    }
+}
+
+/// One process's share of a run: from which epoch it trained, with what.
+public struct TrainingSegment: Sendable, Codable, Equatable {
+    public var fromEpoch: Int
+    public var programVersion: String
+    /// The BLAS library and the kernel it chose, e.g. "BLIS zen3".
+    public var blas: String
+    public var threads: Int
+    public var startedAt: Date
+
+    public init(fromEpoch: Int, programVersion: String, blas: String, threads: Int, startedAt: Date) {
+        self.fromEpoch = fromEpoch
+        self.programVersion = programVersion
+        self.blas = blas
+        self.threads = threads
+        self.startedAt = startedAt
     }
 }

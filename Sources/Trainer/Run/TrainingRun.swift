@@ -69,12 +69,22 @@ public final class TrainingRun {
                 throw RunError("\(folder.recordPath): was trained on different data (checksum \(existing.dataChecksum), now \(data.checksum))")
             }
             try restore(from: existing)
+            // Saved with the next epoch: a process that trains nothing leaves no trace.
+            if !isFinished { noteThisProcess() }
         } else if let fork = config.fork {
             try start(from: fork)
         } else {
+            noteThisProcess()
             try folder.create()
             try folder.write(record)
         }
+    }
+
+    /// Adds this process (build, BLAS, threads) to the record's list of trainers.
+    private func noteThisProcess() {
+        let segment = TrainingSegment(fromEpoch: nextEpoch, programVersion: WorkbenchVersion.current,
+                                      blas: "\(BLAS.library) \(BLAS.coreName)", threads: BLAS.threadCount, startedAt: Date())
+        record.trainedBy = (record.trainedBy ?? []) + [segment]
     }
 
     /// The backbone's representations (evaluation mode) of every train and test image at the
@@ -135,6 +145,7 @@ public final class TrainingRun {
         metrics = try parent.readMetrics().filter { $0.epoch <= fork.epoch }
         record.epochsCompleted = fork.epoch
         references = parent.readReferences()
+        noteThisProcess()
         try folder.create()
         try folder.writeMetrics(metrics, run: config.name, method: config.method.rawValue)
         try folder.write(makeCheckpoint(epoch: fork.epoch))
