@@ -87,14 +87,20 @@ public enum Figures {
         return result
     }
 
+    /// The reference values as dashed grey levels across the epochs.
     static func referenceSeries(_ runs: [RunMetrics], measure: AccuracyMeasure) -> [Series] {
         let epochs = runs.flatMap { $0.rows.map(\.epoch) }
         guard let first = epochs.min(), let last = epochs.max(), last > first else { return [] }
+        return referenceSeries(runs, measure: measure, from: Double(first), to: Double(last))
+    }
+
+    /// The reference values as dashed grey levels from `from` to `to` on the x axis.
+    static func referenceSeries(_ runs: [RunMetrics], measure: AccuracyMeasure, from: Double, to: Double) -> [Series] {
         let shades: [String: Colour] = ["raw pixels": Colour(0.45, 0.45, 0.45), "random init": Colour(0.7, 0.7, 0.7),
                                         "supervised goal": Colour(0.25, 0.25, 0.25)]
         return referenceValues(runs, measure: measure).map { name, value in
-            Series(name: "\(name) (\(String(format: "%.1f", value)))", points: [(Double(first), value), (Double(last), value)],
-                   colour: shades[name] ?? .grey, dashed: true)
+            Series(name: "\(name) (\(String(format: "%.1f", value)))", points: [(from, value), (to, value)],
+                   colour: shades[name] ?? .grey, dashed: true, isReference: true)
         }
     }
 
@@ -149,12 +155,15 @@ public enum Figures {
     }
 
     /// Final accuracy against the truncation threshold for the triplet runs, one series per
-    /// number of deputies, mean ± sample std over seeds as error bars.
+    /// number of deputies, mean ± sample std over seeds as error bars, with the raw-pixel and
+    /// random-init accuracies as dashed levels: which thresholds beat the baselines.
     public static func ablation(_ runs: [RunMetrics], measure: AccuracyMeasure) -> Figure? {
         let series = ablationSeries(runs) { $0.last.flatMap(measure.value) }
-        guard !series.isEmpty else { return nil }
+        let skips = series.flatMap { $0.points.map(\.x) }
+        guard let first = skips.min(), let last = skips.max() else { return nil }
+        let levels = last > first ? referenceSeries(runs, measure: measure, from: first, to: last) : []
         return Figure(title: "Truncation ablation: final accuracy against skip", xLabel: "skip (ranked negatives dropped)",
-                      yLabel: measure.label, content: .lines(series), markers: true)
+                      yLabel: measure.label, content: .lines(series + levels), markers: true)
     }
 
     /// Measured Pr(ω|A) (the last epoch's) against the truncation threshold, beside the

@@ -250,8 +250,12 @@ import TestSupport
         }
         let figure = try #require(Figures.ablation(sweep, measure: .knn))
         guard case .lines(let series) = figure.content else { Issue.record("not lines"); return }
-        #expect(series.map(\.name) == ["9 deputies (mean ± std of 2 seeds)", "1 deputy (mean ± std of 2 seeds)"])
+        #expect(series.map(\.name) == ["9 deputies (mean ± std of 2 seeds)", "1 deputy (mean ± std of 2 seeds)",
+                                       "raw pixels (79.5)", "random init (70.0)"])
         #expect(series[0].points.map(\.x) == [0, 10] && series[0].points.map(\.y) == [75.5, 76.5])
+        // The baselines: dashed levels across the skips, drawn without markers.
+        #expect(series[2...].allSatisfy { $0.dashed && $0.isReference && $0.points.map(\.x) == [0, 10] })
+        #expect(series[2].points.map(\.y) == [79.5, 79.5] && !series[0].isReference)
         #expect(abs(series[0].errors[0] - 0.5.squareRoot()) < 1e-9)
         let pr = try #require(Figures.ablationFalseNegatives(sweep))
         guard case .lines(let prSeries) = pr.content else { return }

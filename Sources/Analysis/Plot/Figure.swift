@@ -55,15 +55,18 @@ public struct Series: Sendable {
     public var errors: [Double]
     /// The spread over seeds at each point, drawn as a shaded band (empty: none).
     public var band: [(low: Double, high: Double)]
+    /// A level to compare against (a baseline), not data: drawn without markers.
+    public var isReference: Bool
 
     public init(name: String, points: [(x: Double, y: Double)], colour: Colour, dashed: Bool = false, errors: [Double] = [],
-                band: [(low: Double, high: Double)] = []) {
+                band: [(low: Double, high: Double)] = [], isReference: Bool = false) {
         self.name = name
         self.points = points
         self.colour = colour
         self.dashed = dashed
         self.errors = errors
         self.band = band
+        self.isReference = isReference
     }
 }
 

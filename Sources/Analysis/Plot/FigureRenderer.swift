@@ -156,7 +156,7 @@ public struct FigureRenderer {
                 canvas.polyline([(x - 8 * scale, bottom), (x + 8 * scale, bottom)], colour: s.colour, width: 2.5 * scale, dash: nil)
             }
             canvas.polyline(points, colour: s.colour, width: 4 * scale, dash: s.dashed ? 14 * scale : nil)
-            if figure.markers || points.count == 1 {
+            if figure.markers && !s.isReference || points.count == 1 {
                 for p in points { canvas.fillCircle(x: p.x, y: p.y, radius: 7 * scale, colour: s.colour) }
             }
         }
