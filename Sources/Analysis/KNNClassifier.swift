@@ -53,7 +53,10 @@ public struct KNNClassifier: Sendable {
         let testUnit = Self.normalised(test, dimension: dimension)
         let neighbours = min(k, trainCount)
         var predictions = [Int](repeating: 0, count: testCount)
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        // As many workers as the process's kernel threads (WORKBENCH_THREADS): a process told
+        // to use one core keeps to it here too. Each test row is searched alone, so the
+        // predictions do not depend on the count.
+        let workers = max(1, min(BLAS.threadCount, 8))
         let labels = trainLabels, temperature = self.temperature
         let candidates: Int? = predictions.withUnsafeMutableBufferPointer { out in
             let shared = SharedPredictions(predictions: out)

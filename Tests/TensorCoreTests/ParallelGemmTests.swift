@@ -75,4 +75,25 @@ import Testing
             #expect(worst < 1e-3, "transposes \(transposeA), \(transposeB): largest error \(worst)")
         }
     }
+
+    /// With k beyond BLIS's k-block (a few hundred), one and two threads agree to float
+    /// rounding but not to the bit (most likely the half-height ranges take BLIS's
+    /// small-matrix path, which sums k in one pass, where the whole product sums it block by
+    /// block): why a run resumed with another thread count rounds differently (README).
+    @Test func largeKAgreesToRoundingOnOneAndTwoThreads() {
+        let m = 1000, n = 512, k = 1024
+        var rng = RandomGenerator(seed: 11)
+        let a = (0..<m * k).map { _ in rng.normal() }, b = (0..<k * n).map { _ in rng.normal() }
+        func product(threads: Int) -> [Float] {
+            BLAS.setThreadCount(threads)
+            defer { BLAS.setThreadCount(1) }  // what the other tests in this process expect
+            var c = [Float](repeating: 0, count: m * n)
+            BLAS.gemm(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, beta: 0, c: &c, ldc: n)
+            return c
+        }
+        let one = product(threads: 1), two = product(threads: 2)
+        // Each entry is a sum of 1024 products of unit normals (size about 32).
+        let worst = zip(one, two).map { abs($0 - $1) }.max() ?? 0
+        #expect(worst < 1e-3, "one and two threads differ by \(worst)")
+    }
 }
