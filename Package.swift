@@ -56,8 +56,12 @@ let package = Package(
         // name, so that Debian's libgomp1 suffices without a development package).
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O2"])], linkerSettings: [.linkedLibrary(":libgomp.so.1")]),
 
+        // BLIS's products through its expert interface, choosing its code path per call (the
+        // BLIS build only).
+        .target(name: "CBLISGemm", dependencies: ["CBLIS"], cSettings: [.unsafeFlags(["-O2"])]),
+
         // Shapes, contiguous Float buffers, the one BLAS wrapper, seeded RNG.
-        .target(name: "TensorCore", dependencies: [.target(name: blasModule), "CKernels"],
+        .target(name: "TensorCore", dependencies: [.target(name: blasModule), "CKernels"] + (useOpenBLAS ? [] : ["CBLISGemm"]),
                 swiftSettings: optimisedEvenInDebug, linkerSettings: blasLinkerSettings),
         // Evaluation, diagnostics, exporters: pure functions over arrays.
         .target(name: "Analysis", dependencies: ["TensorCore", "CKernels", "CPNG", "CFreeType", "CZlib"],

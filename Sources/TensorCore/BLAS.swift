@@ -3,6 +3,7 @@ import Synchronization
 // Whichever BLAS module Package.swift made TensorCore depend on (only that one is visible).
 #if canImport(CBLIS)
 import CBLIS
+import CBLISGemm
 #else
 import COpenBLAS
 #endif
@@ -31,8 +32,19 @@ public enum BLAS {
         productFlops.wrappingAdd(2 * m * n * k, ordering: .relaxed)
         let strideA = lda ?? (transposeA ? m : k)
         let strideB = ldb ?? (transposeB ? k : n)
-        wb_parallel_gemm(wb_sgemm, transposeA ? 1 : 0, transposeB ? 1 : 0, Int64(m), Int64(n), Int64(k),
+        wb_parallel_gemm(sgemm, transposeA ? 1 : 0, transposeB ? 1 : 0, Int64(m), Int64(n), Int64(k),
                          alpha, a, Int64(strideA), b, Int64(strideB), beta, c, Int64(ldc ?? n))
+    }
+
+    /// The single-threaded product each part of `gemm` calls: BLIS's expert interface, which
+    /// keeps wide products off its small-matrix path (CBLISGemm), or OpenBLAS's CBLAS.
+    @usableFromInline
+    static var sgemm: wb_gemm_fn {
+        #if canImport(CBLIS)
+        wb_blis_sgemm
+        #else
+        wb_sgemm
+        #endif
     }
 
     /// y[m or n] = alpha · op(A) · x + beta · y, with A stored row-major as m×n.

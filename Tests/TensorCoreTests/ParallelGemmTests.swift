@@ -11,10 +11,11 @@ import Testing
     }
 
     /// Rows split (m > n), columns split (n > m), k < 256 with rows (2m ≥ n) and with columns,
-    /// and one below the size where a product stays on one thread.
+    /// one below the size where a product stays on one thread, and one wide enough (n ≥ 1024)
+    /// that BLIS's small-matrix path is refused (CBLISGemm).
     static let shapes = [Shape(m: 531, n: 77, k: 300), Shape(m: 77, n: 531, k: 300),
                          Shape(m: 400, n: 600, k: 100), Shape(m: 200, n: 600, k: 100),
-                         Shape(m: 9, n: 11, k: 13)]
+                         Shape(m: 9, n: 11, k: 13), Shape(m: 40, n: 2100, k: 50)]
 
     struct Product {
         let shape: Shape, transposeA: Bool, transposeB: Bool

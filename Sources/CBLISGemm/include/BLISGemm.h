@@ -1,0 +1,20 @@
+// BLIS's products through its expert interface, so that each call can choose between BLIS's
+// two code paths (used only in the BLIS build; Package.swift). Not API.
+#ifndef WORKBENCH_BLIS_GEMM_H
+#define WORKBENCH_BLIS_GEMM_H
+#include <stdint.h>
+
+/// A row-major product with CKernels' wb_gemm_fn signature (the shape wb_parallel_gemm calls
+/// once per part). BLIS sends a product with m < 512, n < 200 or k < 240 down its
+/// small-matrix ("sup") path. With BLIS 0.9's zen3 kernels on this Zen 4 machine that path
+/// runs at half the packed path's speed when C is 1,024 columns wide (512×1024×128,
+/// 128×1024×512, 256×1024×784: 50 against 80–100 GFLOPS per core), at the same speed at 512
+/// columns, and faster below (the convolution's 50176×288×64: 104 against 93). So a product
+/// 1,024 or more columns wide is kept on the packed path; the rest is left to BLIS.
+void wb_blis_sgemm(int transA, int transB, int64_t m, int64_t n, int64_t k, float alpha,
+                   const float *a, int64_t lda, const float *b, int64_t ldb, float beta,
+                   float *c, int64_t ldc);
+
+/// Whether a product of this shape may take BLIS's small-matrix path (for tests and docs).
+int wb_blis_allows_small_path(int64_t m, int64_t n, int64_t k);
+#endif
