@@ -19,7 +19,8 @@ public enum BLAS {
 
     /// C[m×n] = alpha · op(A)[m×k] · op(B)[k×n] + beta · C, split over `threadCount` threads
     /// (CKernels' wb_parallel_gemm: one single-threaded BLAS call per range of C's rows or
-    /// columns, so the result does not depend on the thread count).
+    /// columns; the same bits on any thread count for k up to a few hundred, the same to
+    /// rounding beyond, docs/performance.md).
     @inlinable
     public static func gemm(
         transposeA: Bool = false, transposeB: Bool = false,
