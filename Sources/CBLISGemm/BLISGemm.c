@@ -13,18 +13,15 @@ static void prepare(void) {
     bli_rntm_disable_l3_sup(&small_path_refused);
 }
 
-int wb_blis_allows_small_path(int64_t m, int64_t n, int64_t k) {
-    (void)m;
-    (void)k;
-    return n < 1024;
-}
+/// Whether BLIS may take its small-matrix path: not for C 1,024 or more columns wide.
+static int allows_small_path(int64_t n) { return n < 1024; }
 
 void wb_blis_sgemm(int transA, int transB, int64_t m, int64_t n, int64_t k, float alpha,
                    const float *a, int64_t lda, const float *b, int64_t ldb, float beta,
                    float *c, int64_t ldc) {
     pthread_once(&once, prepare);
     // A copy per call: BLIS attaches its block pools to the runtime object it is given.
-    rntm_t rntm = wb_blis_allows_small_path(m, n, k) ? small_path_allowed : small_path_refused;
+    rntm_t rntm = allows_small_path(n) ? small_path_allowed : small_path_refused;
     // As BLIS's own CBLAS does for row-major arguments: the column-major product
     // Cᵀ = op(B)ᵀ·op(A)ᵀ, the stored matrices read as column-major (row stride 1), so that
     // BLIS makes its other choices (kernels, operand order) exactly as through cblas_sgemm.

@@ -15,6 +15,4 @@ void wb_blis_sgemm(int transA, int transB, int64_t m, int64_t n, int64_t k, floa
                    const float *a, int64_t lda, const float *b, int64_t ldb, float beta,
                    float *c, int64_t ldc);
 
-/// Whether a product of this shape may take BLIS's small-matrix path (for tests and docs).
-int wb_blis_allows_small_path(int64_t m, int64_t n, int64_t k);
 #endif
