@@ -17,9 +17,9 @@ import TestSupport
     }
 
     /// A small new run (batch 64) on the first `images` training images, in `folder`.
-    func smallRun(_ method: MethodKind, epochs: Int, images: Int, folder: String) throws -> TrainingRun {
+    func smallRun(_ method: MethodKind, epochs: Int, images: Int, folder: String, resume: Bool = false) throws -> TrainingRun {
         try TrainingRun(config: config(method, epochs: epochs, batch: 64), data: Self.data.limitingTrain(to: images),
-                        folder: RunFolder(path: folder), resume: false)
+                        folder: RunFolder(path: folder), resume: resume)
     }
 
     /// The acceptance check of the methods: on synthetic, a few epochs lift every
@@ -124,23 +124,21 @@ import TestSupport
     @Test func recordsEveryProcessThatTrainedIt() throws {
         let out = makeTemporaryFolder("trained-by")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let c = config(.simclr, epochs: 3, batch: 64)
-        let data = Self.data.limitingTrain(to: 256)
         let folder = RunFolder(path: out + "/s")
         do {
-            let first = try TrainingRun(config: c, data: data, folder: folder, resume: false)
+            let first = try smallRun(.simclr, epochs: 3, images: 256, folder: folder.path)
             try first.advance()
             try first.advance()
         }
         do {
-            let resumed = try TrainingRun(config: c, data: data, folder: folder, resume: true)
+            let resumed = try smallRun(.simclr, epochs: 3, images: 256, folder: folder.path, resume: true)
             while !resumed.isFinished { try resumed.advance() }
         }
         let segments = try #require(try folder.readRecord().trainedBy)
         #expect(segments.map(\.fromEpoch) == [0, 2])
         #expect(segments.allSatisfy { $0.blas.hasPrefix(BLAS.library) && $0.threads == BLAS.threadCount })
         #expect(segments.allSatisfy { $0.programVersion == WorkbenchVersion.current })
-        _ = try TrainingRun(config: c, data: data, folder: folder, resume: true)
+        _ = try smallRun(.simclr, epochs: 3, images: 256, folder: folder.path, resume: true)
         #expect(try folder.readRecord().trainedBy?.count == 2)
     }
 
@@ -149,19 +147,17 @@ import TestSupport
     @Test func aFolderIsTrainedByOneRunAtATime() throws {
         let out = makeTemporaryFolder("lock")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let c = config(.simclr, epochs: 2, batch: 64)
-        let data = Self.data.limitingTrain(to: 256)
         do {
             let first = try smallRun(.simclr, epochs: 2, images: 256, folder: out + "/s")
             try first.advance()
             #expect {
-                _ = try TrainingRun(config: c, data: data, folder: RunFolder(path: out + "/s"), resume: true)
+                _ = try smallRun(.simclr, epochs: 2, images: 256, folder: out + "/s", resume: true)
             } throws: { error in
                 "\(error)".contains(out + "/s") && "\(error)".contains("already being trained by this process")
             }
             #expect(first.nextEpoch == 1)
         }
-        let resumed = try TrainingRun(config: c, data: data, folder: RunFolder(path: out + "/s"), resume: true)
+        let resumed = try smallRun(.simclr, epochs: 2, images: 256, folder: out + "/s", resume: true)
         #expect(resumed.nextEpoch == 1)
         #expect(FileManager.default.fileExists(atPath: out + "/s/" + RunFolderLock.fileName))
     }
@@ -169,8 +165,6 @@ import TestSupport
     @Test func damagedCheckpointIsRefusedByName() throws {
         let out = makeTemporaryFolder("runs")
         defer { try? FileManager.default.removeItem(atPath: out) }
-        let c = config(.byol, epochs: 2, batch: 64)
-        let data = Self.data.limitingTrain(to: 256)
         do {
             let run = try smallRun(.byol, epochs: 2, images: 256, folder: out + "/b")
             try run.advance()
@@ -180,7 +174,7 @@ import TestSupport
         bytes[bytes.count / 2] ^= 0xFF
         writeFile(atPath: path, contents: Data(bytes))
         #expect {
-            _ = try TrainingRun(config: c, data: data, folder: RunFolder(path: out + "/b"), resume: true)
+            _ = try smallRun(.byol, epochs: 2, images: 256, folder: out + "/b", resume: true)
         } throws: { error in
             "\(error)".contains(path) && "\(error)".contains("checksum mismatch")
         }
