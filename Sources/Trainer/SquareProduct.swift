@@ -27,14 +27,10 @@ public final class SquareProduct {
         BLAS.gemm(m: n, n: n, k: n, a: a.data, b: b.data, c: c.data)
     }
 
-    /// GFLOPS of the median of `repeats` calls after one warm-up call.
-    public func gigaflops(repeats: Int = 3) -> Double {
+    /// GFLOPS of one call, timed (warm the buffers with a `multiply()` first).
+    public func timedGigaflops() -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
         multiply()
-        let seconds = (0..<max(repeats, 1)).map { _ in
-            let start = DispatchTime.now().uptimeNanoseconds
-            multiply()
-            return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        }.sorted()
-        return flops / seconds[seconds.count / 2] / 1e9
+        return flops / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9) / 1e9
     }
 }

@@ -100,6 +100,7 @@ import Trainer
     @Test func badFlagsAreRefusedWithoutCrashing() throws {
         try expectOneLineFailure(["bench-step", "--backbone", "resnet", "--data", "synthetic"], mentioning: ["resnet"])
         try expectOneLineFailure(["bench-step", "--batch", "0", "--data", "synthetic"], mentioning: ["--batch"])
+        try expectOneLineFailure(["bench-step", "--peak", "--rounds", "0", "--data", "synthetic"], mentioning: ["--rounds"])
         try expectOneLineFailure(["no-such-command"], mentioning: ["no-such-command"])
     }
 
@@ -118,9 +119,13 @@ import Trainer
     }
 
     @Test func timesATrainingStep() throws {
-        let result = try WorkbenchBinary.run(["bench-step", "--data", "synthetic", "--steps", "1", "--batch", "32"])
+        // With --peak: a 4096² sgemm after each of the 2 rounds, kept out of the step's count.
+        let result = try WorkbenchBinary.run(["bench-step", "--data", "synthetic", "--steps", "2", "--batch", "32",
+                                              "--peak", "--rounds", "2"])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("images/s"))
+        #expect(result.standardOutput.contains("of this process's 4096² sgemm"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("medians of 2 rounds"), "\(result.standardOutput)")
         // BYOL on 64 views of 28 × 28, in flops (2 per multiply-add): the online network's six
         // products take 2,244,608 multiply-adds per view, so forward 2·64·2,244,608, backward
         // twice that less the first layer's input gradient (2·64·802,816), and the target's
