@@ -11,11 +11,13 @@ import Testing
     }
 
     /// Rows split (m > n), columns split (n > m), k < 256 with rows (2m ≥ n) and with columns,
-    /// one below the size where a product stays on one thread, and one wide enough (n ≥ 1024)
-    /// that BLIS's small-matrix path is refused (CBLISGemm).
+    /// one below the size where a product stays on one thread, one wide enough (n ≥ 1024)
+    /// that BLIS's small-matrix path is refused, and one long enough (k ≥ 1024, C at least
+    /// 128 on its short side) that it is refused for that (CBLISGemm).
     static let shapes = [Shape(m: 531, n: 77, k: 300), Shape(m: 77, n: 531, k: 300),
                          Shape(m: 400, n: 600, k: 100), Shape(m: 200, n: 600, k: 100),
-                         Shape(m: 9, n: 11, k: 13), Shape(m: 40, n: 2100, k: 50)]
+                         Shape(m: 9, n: 11, k: 13), Shape(m: 40, n: 2100, k: 50),
+                         Shape(m: 260, n: 130, k: 1030)]
 
     struct Product {
         let shape: Shape, transposeA: Bool, transposeB: Bool
@@ -77,12 +79,13 @@ import Testing
         }
     }
 
-    /// With k beyond BLIS's k-block (a few hundred), one and two threads agree to float
-    /// rounding but not to the bit (most likely the half-height ranges take BLIS's
-    /// small-matrix path, which sums k in one pass, where the whole product sums it block by
-    /// block): why a run resumed with another thread count rounds differently (README).
+    /// With k beyond BLIS's k-block (a few hundred), one and two threads can agree to float
+    /// rounding but not to the bit: here the whole product takes BLIS's packed path (its long
+    /// side ≥ 512, CBLISGemm) and each half-height range the small-matrix path, which sums k
+    /// in one pass where the packed path sums it block by block. Why a run resumed with
+    /// another thread count rounds differently (README).
     @Test func largeKAgreesToRoundingOnOneAndTwoThreads() {
-        let m = 1000, n = 512, k = 1024
+        let m = 1000, n = 200, k = 600
         var rng = RandomGenerator(seed: 11)
         let a = (0..<m * k).map { _ in rng.normal() }, b = (0..<k * n).map { _ in rng.normal() }
         func product(threads: Int) -> [Float] {
@@ -93,7 +96,7 @@ import Testing
             return c
         }
         let one = product(threads: 1), two = product(threads: 2)
-        // Each entry is a sum of 1024 products of unit normals (size about 32).
+        // Each entry is a sum of 600 products of unit normals (size about 25).
         let worst = zip(one, two).map { abs($0 - $1) }.max() ?? 0
         #expect(worst < 1e-3, "one and two threads differ by \(worst)")
     }
