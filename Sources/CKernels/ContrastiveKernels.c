@@ -67,10 +67,16 @@ static void scale_row(float *restrict row, int64_t columns, float factor) {
 }
 
 /// Σ of row[j] over columns whose label is `label` (the positive and excluded columns are
-/// taken out by the caller).
-static float same_label_sum(const float *row, int64_t columns, const long *labels, long label) {
+/// taken out by the caller), in 16 lanes like the sums above.
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+static float same_label_sum(const float *restrict row, int64_t columns, const long *restrict labels, long label) {
+    float lanes[16] = {0};
+    int64_t j = 0;
+    for (; j + 16 <= columns; j += 16)
+        for (int l = 0; l < 16; l++) lanes[l] += labels[j + l] == label ? row[j + l] : 0.0f;
     float total = 0;
-    for (int64_t j = 0; j < columns; j++) total += labels[j] == label ? row[j] : 0.0f;
+    for (; j < columns; j++) total += labels[j] == label ? row[j] : 0.0f;
+    for (int l = 0; l < 16; l++) total += lanes[l];
     return total;
 }
 
