@@ -38,7 +38,7 @@ public enum BLAS {
     }
 
     /// The single-threaded product each part of `gemm` calls: BLIS's expert interface, which
-    /// keeps wide products off its small-matrix path (CBLISGemm), or OpenBLAS's CBLAS.
+    /// keeps wide and long products off its small-matrix path (CBLISGemm), or OpenBLAS's CBLAS.
     @usableFromInline
     static var sgemm: wb_gemm_fn {
         #if canImport(CBLIS)

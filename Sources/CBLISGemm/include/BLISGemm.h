@@ -9,8 +9,11 @@
 /// small-matrix ("sup") path. With BLIS 0.9's zen3 kernels on this Zen 4 machine that path
 /// runs at half the packed path's speed when C is 1,024 columns wide (512×1024×128,
 /// 128×1024×512, 256×1024×784: 50 against 80–100 GFLOPS per core), at the same speed at 512
-/// columns, and faster below (the convolution's 50176×288×64: 104 against 93). So a product
-/// 1,024 or more columns wide is kept on the packed path; the rest is left to BLIS.
+/// columns, and faster below (the convolution's 50176×288×64: 104 against 93). Timed inside
+/// the step, the mlp's long 128-wide products (512×128×1024 with B transposed, 128×1024×512
+/// and 1024×128×512 with A transposed, in halves on two threads) were slower on it too. So a
+/// product 1,024 or more columns wide, or with k ≥ 512 and C at least 128 on its short side
+/// and 512 on its long side or k ≥ 1,024, is kept on the packed path; the rest is left to BLIS.
 void wb_blis_sgemm(int transA, int transB, int64_t m, int64_t n, int64_t k, float alpha,
                    const float *a, int64_t lda, const float *b, int64_t ldb, float beta,
                    float *c, int64_t ldc);
