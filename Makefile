@@ -98,7 +98,7 @@ bench-compare: release
 ## sgemm GFLOPS and allocations per call on the products of the mlp step's linear layers and
 ## MoCo's queue: OpenBLAS with its own threads and split as the workbench calls it (one
 ## single-threaded call per core), BLIS's OpenMP build with its own threads, and the serial BLIS
-## the workbench links, split.
+## the workbench links, split, through cblas_sgemm and through CBLISGemm (how the step calls it).
 PROBE_SOURCES := Benchmarks/blas_probe.c Sources/CKernels/ParallelGemm.c Sources/CKernels/Parallel.c -ISources/CKernels/include
 bench-blas: deps
 	mkdir -p .build
@@ -106,10 +106,14 @@ bench-blas: deps
 	for variant in openmp serial; do \
 	  cc -O2 -I/usr/include/x86_64-linux-gnu/blis-$$variant $(PROBE_SOURCES) -o .build/blas-probe-blis-$$variant -l:libgomp.so.1 \
 	    -L/usr/lib/x86_64-linux-gnu/blis-$$variant -Wl,-rpath,/usr/lib/x86_64-linux-gnu/blis-$$variant -lblis || exit 1; done
+	cc -O2 -DWB_EXPERT -I/usr/include/x86_64-linux-gnu/blis-serial $(PROBE_SOURCES) Sources/CBLISGemm/BLISGemm.c -ISources/CBLISGemm/include \
+	  -o .build/blas-probe-blis-expert -l:libgomp.so.1 -lpthread \
+	  -L/usr/lib/x86_64-linux-gnu/blis-serial -Wl,-rpath,/usr/lib/x86_64-linux-gnu/blis-serial -lblis
 	@echo "== OpenBLAS, its threads"; .build/blas-probe-openblas
 	@echo "== OpenBLAS, split"; .build/blas-probe-openblas split
 	@echo "== BLIS (OpenMP build), its threads"; .build/blas-probe-blis-openmp
 	@echo "== BLIS (serial build), split"; .build/blas-probe-blis-serial split
+	@echo "== BLIS (serial build), split, through CBLISGemm (the workbench's products)"; .build/blas-probe-blis-expert split
 
 ## docs/results.md from what reproduce wrote under docs/results/ (every number read from those files).
 results:

@@ -4,6 +4,9 @@
 //   library  the library's own threads (one call, nproc threads inside it)
 //   split    as the workbench calls it: CKernels' own wb_parallel_gemm (C's rows or columns
 //            cut into one range per thread, each a single-threaded call, on libgomp's pool)
+// Built with WB_EXPERT (serial BLIS only), each single-threaded call is the workbench's own
+// wb_blis_sgemm (CBLISGemm: BLIS's expert interface and its rule for the small-matrix path)
+// instead of cblas_sgemm, so the split figures are those of the products the step makes.
 // malloc is wrapped here to count every call the library makes, from any thread.
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -14,6 +17,9 @@
 #include <cblas.h>
 #include "LayerKernels.h"
 #include "ParallelGemm.h"
+#ifdef WB_EXPERT
+#include "BLISGemm.h"
+#endif
 extern void *__libc_malloc(size_t);
 static volatile long counted = 0, big = 0;
 /// Every malloc of the process, the BLAS's worker threads included; "large" is over 100 kB.
@@ -32,11 +38,16 @@ static void set_library_threads(int n) { bli_thread_set_num_threads(n); }
 
 static int split = 0;
 
-/// One row-major product through the library, as the shims' wb_sgemm makes it.
+/// One row-major product through the library, as the shims' wb_sgemm makes it (or, built
+/// with WB_EXPERT, as CBLISGemm's wb_blis_sgemm makes it).
 static void call(int ta, int tb, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda,
                  const float *b, int64_t ldb, float beta, float *c, int64_t ldc) {
+#ifdef WB_EXPERT
+    wb_blis_sgemm(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+#else
     cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans, (int)m, (int)n,
                 (int)k, alpha, a, (int)lda, b, (int)ldb, beta, c, (int)ldc);
+#endif
 }
 
 /// One call with the library's own threads, or the workbench's own split (CKernels'
