@@ -3,7 +3,7 @@ import Foundation
 /// The standard figures of a comparison, built from run metrics.
 public enum Figures {
     /// Colours per run: by method, with further triplet settings taking the next palette
-    /// entries so that a sweep stays readable.
+    /// entries, and a larger triplet sweep a ramp by skip (`sweepStyles`).
     static func colours(_ runs: [RunMetrics]) -> [String: Colour] {
         var result: [String: Colour] = [:]
         var used = Set<String>()
@@ -20,6 +20,28 @@ public enum Figures {
                 result[run.run] = Colour.palette[extra % Colour.palette.count].lightened(0.35)
             }
         }
+        for (run, style) in sweepStyles(runs) { result[run] = style.colour }
+        return result
+    }
+
+    /// The triplet settings the palette tells apart: the triplet colour and the spare ones.
+    static let paletteSweepLimit = 4
+
+    /// For a triplet sweep with more settings than `paletteSweepLimit` (the truncation
+    /// ablation's 20): each run's colour by its skip on a sequential ramp, dashed when it has
+    /// fewer deputies than the most, so a curve's setting reads off its look. Empty otherwise.
+    static func sweepStyles(_ runs: [RunMetrics]) -> [String: (colour: Colour, dashed: Bool)] {
+        let sweep = runs.filter { $0.method == "triplet" && $0.skip != nil }
+        let settings = Set(sweep.map { [$0.skip ?? 0, $0.deputies ?? 0] })
+        guard settings.count > paletteSweepLimit else { return [:] }
+        let skips = Set(sweep.compactMap(\.skip)).sorted()
+        let most = sweep.compactMap(\.deputies).max()
+        var result: [String: (colour: Colour, dashed: Bool)] = [:]
+        for run in sweep {
+            let rank = skips.firstIndex(of: run.skip ?? 0) ?? 0
+            let position = skips.count > 1 ? Double(rank) / Double(skips.count - 1) : 0
+            result[run.run] = (Colour.ramp(position), run.deputies != most)
+        }
         return result
     }
 
@@ -31,8 +53,15 @@ public enum Figures {
     /// One series per seed group: a single run as it is; several seeds as the mean at
     /// each epoch with the min–max band over the seeds.
     static func series(_ runs: [RunMetrics], value: (EpochMetrics) -> Double?) -> [Series] {
-        let groups = seedGroups(runs)
+        var groups = seedGroups(runs)
         let colours = colours(groups.compactMap(\.runs.first))
+        let sweep = sweepStyles(groups.compactMap(\.runs.first))
+        if !sweep.isEmpty {
+            // The legend lists the sweep by deputies (most first), then by skip: two ramps.
+            func order(_ run: RunMetrics?) -> (Int, Int) { (-(run?.deputies ?? 0), run?.skip ?? 0) }
+            let swept = groups.filter { sweep[$0.runs.first?.run ?? ""] != nil }.sorted { order($0.runs.first) < order($1.runs.first) }
+            groups = groups.filter { sweep[$0.runs.first?.run ?? ""] == nil } + swept
+        }
         return groups.compactMap { group in
             guard let first = group.runs.first else { return nil }
             // A fork is drawn from the epoch it left its parent, so the two curves join.
@@ -44,7 +73,7 @@ public enum Figures {
                 groups.first { g in g.runs.contains { $0.run == fork.parent } }.flatMap { g in g.runs.first.flatMap { colours[$0.run] } }
             }
             let colour = parentColour.map { $0.lightened(0.45) } ?? colours[first.run] ?? .black
-            let dashed = first.method == "supervised"
+            let dashed = first.method == "supervised" || sweep[first.run]?.dashed == true
             let points = spread.map { (x: Double($0.epoch), y: $0.mean) }
             guard group.runs.count > 1 else { return Series(name: first.run, points: points, colour: colour, dashed: dashed) }
             let band = spread.map { (low: $0.low, high: $0.high) }

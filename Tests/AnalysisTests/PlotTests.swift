@@ -237,6 +237,32 @@ import TestSupport
         #expect(references.first?[4] == "79.50" && references.first?[5] == "82.00")
     }
 
+    @Test func aLargeSweepIsColouredBySkipAndDashedByDeputies() throws {
+        var sweep = [run("simclr", method: "simclr", knn: [70, 75])]
+        for skip in [0, 1, 10, 30, 100] {
+            for deputies in [1, 9] {
+                sweep.append(run("triplet-skip\(skip)-dep\(deputies)", method: "triplet", knn: [70, 75], skip: skip, deputies: deputies))
+            }
+        }
+        let figure = Figures.accuracy(sweep, measure: .knn, dataName: "test")
+        guard case .lines(let series) = figure.content else { Issue.record("not lines"); return }
+        let triplets = series.filter { $0.name.hasPrefix("triplet") }
+        // Most deputies first, each by skip: the legend reads as two ramps.
+        #expect(triplets.map(\.name) == [0, 1, 10, 30, 100].map { "triplet-skip\($0)-dep9" } + [0, 1, 10, 30, 100].map { "triplet-skip\($0)-dep1" })
+        #expect(triplets.prefix(5).allSatisfy { !$0.dashed } && triplets.suffix(5).allSatisfy(\.dashed))
+        #expect(Set(triplets.map(\.colour.hexString)).count == 5)
+        #expect(zip(triplets.prefix(5), triplets.suffix(5)).allSatisfy { $0.colour == $1.colour })
+        #expect(triplets.first?.colour == Colour.ramp(0) && triplets[4].colour == Colour.ramp(1))
+        // Other methods keep their colour.
+        #expect(series.first { $0.name == "simclr" }?.colour == Colour.forMethod("simclr"))
+
+        // A sweep the palette can tell apart keeps the palette, solid.
+        let small = [run("triplet-skip1-dep9", method: "triplet", knn: [70, 75], skip: 1, deputies: 9),
+                     run("triplet-skip30-dep9", method: "triplet", knn: [70, 76], skip: 30, deputies: 9)]
+        guard case .lines(let few) = Figures.accuracy(small, measure: .knn, dataName: "test").content else { return }
+        #expect(few.first?.colour == Colour.forMethod("triplet") && !few.prefix(2).contains(where: \.dashed))
+    }
+
     @Test func ablationHasOneSeriesPerDeputiesWithErrorBarsOverSeeds() throws {
         var sweep: [RunMetrics] = []
         for skip in [0, 10] {

@@ -39,6 +39,16 @@ public struct Colour: Sendable, Equatable {
         }
     }
 
+    /// A sequential ramp for an ordered setting, 0 dark purple … 1 yellow-green (viridis's
+    /// stops, short of its yellow end, which is too pale on white).
+    public static func ramp(_ position: Double) -> Colour {
+        let stops = [0x440154, 0x3B528B, 0x21918C, 0x5EC962, 0x9FDA3A].map { Colour(hex: $0) }
+        let x = min(max(position.isFinite ? position : 0, 0), 1) * Double(stops.count - 1)
+        let index = min(Int(x), stops.count - 2)
+        let (a, b, f) = (stops[index], stops[index + 1], x - Double(index))
+        return Colour(a.red + (b.red - a.red) * f, a.green + (b.green - a.green) * f, a.blue + (b.blue - a.blue) * f)
+    }
+
     /// Blends towards white by `amount` in [0, 1].
     public func lightened(_ amount: Double) -> Colour {
         Colour(red + (1 - red) * amount, green + (1 - green) * amount, blue + (1 - blue) * amount)
