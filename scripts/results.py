@@ -116,6 +116,15 @@ def verdict(difference, spread_sum, *rows):
     return "does not hold, within the seed-to-seed spread"
 
 
+def as_gain(reading):
+    """A verdict on a non-negative difference (the best setting against another), said as a gain."""
+    if reading.startswith("holds only within"):
+        return "within the seed-to-seed spread"
+    if reading.startswith("holds"):
+        return "beyond the seed-to-seed spread" + reading[len("holds"):]
+    return reading
+
+
 def compare(claimed, other, column):
     """claimed − other on a summary column (positive: the claim's direction) and its verdict;
     (None, ...) when either number is missing."""
@@ -329,12 +338,12 @@ def truncation_ablation(experiment, name, suffix, out, lines):
                 f"({mean_std(best, 'final_knn')} % kNN{', that is, no truncation' if setting(best)[0] == 0 else ''})")
         if first is not None and first is not best:
             gain, reading = compare(best, first, "final_knn")
-            text += (f", {gain:+.2f} points over the paper's skip 1 ({mean_std(first, 'final_knn')}; "
-                     f"{reading} as a gain)")
+            text += (f", {gain:+.2f} points over the paper's skip 1 ({mean_std(first, 'final_knn')}), "
+                     f"{as_gain(reading)}")
         if none is not None and none is not best:
             gain, reading = compare(best, none, "final_knn")
-            text += (f"; against no truncation (skip 0, {mean_std(none, 'final_knn')}) the gain "
-                     f"{reading} ({gain:+.2f} points)")
+            text += (f"; {gain:+.2f} points over no truncation (skip 0, {mean_std(none, 'final_knn')}), "
+                     f"{as_gain(reading)}")
         lines.append(text + ".")
         measured = [(setting(row)[0], value(row, "pr_omega_measured")) for row in group if value(row, "pr_omega_measured") is not None]
         if len(measured) > 1:
