@@ -67,4 +67,21 @@ import TestSupport
         let resumed = try TrainingRun(config: config(.simclr), data: Self.data, folder: RunFolder(path: out + "/simclr"), resume: true)
         #expect(resumed.nextEpoch == pausedAt + 1)
     }
+
+    @Test func reopenedFinishedRunsShowTheirReferenceLinesAndSettings() throws {
+        let out = makeTemporaryFolder("session-reopen")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        var triplet = config(.triplet)
+        triplet.epochs = 1
+        let data = Self.data.limitingTrain(to: 128)
+        do {
+            let run = try TrainingRun(config: triplet, data: data, folder: RunFolder(path: out + "/" + triplet.name), resume: false)
+            while !run.isFinished { _ = try run.advance() }
+        }
+        // Nothing is left to train, so the trainer thread never publishes: the first snapshot must hold it all.
+        let session = try TrainingSession(configs: [triplet], data: data, out: out, resume: true)
+        let snapshot = session.snapshot
+        #expect(snapshot.references?.pixels(.knn) != nil && snapshot.references?.randomInit(.knn) != nil)
+        #expect(snapshot.runs.first?.skip == 1 && snapshot.runs.first?.deputies == 9)
+    }
 }

@@ -7,6 +7,8 @@ public struct RunSnapshot: Sendable, Equatable {
     /// Key settings in a few words ("skip 1 · deputies 9").
     public var detail: String
     public var skip: Int?
+    /// The deputies of a truncated triplet run (nil for other methods).
+    public var deputies: Int?
     public var status: RunStatus
     public var paused: Bool
     /// Epochs finished (0 once the initial evaluation is done; −1 before).
@@ -24,8 +26,10 @@ public struct RunSnapshot: Sendable, Equatable {
 
     public init(name: String, method: MethodKind, detail: String, skip: Int?, status: RunStatus, paused: Bool,
                 epochsDone: Int, totalEpochs: Int, step: Int, stepsPerEpoch: Int, lastLoss: Double?,
-                imagesPerSecond: Double?, etaSeconds: Double?, metrics: [EpochMetrics], message: String?, forkedAt: Int? = nil) {
+                imagesPerSecond: Double?, etaSeconds: Double?, metrics: [EpochMetrics], message: String?, forkedAt: Int? = nil,
+                deputies: Int? = nil) {
         self.forkedAt = forkedAt
+        self.deputies = deputies
         self.name = name
         self.method = method
         self.detail = detail

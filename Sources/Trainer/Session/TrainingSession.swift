@@ -21,6 +21,8 @@ public final class TrainingSession: Sendable {
         var snapshot = SessionSnapshot(dataName: data.name, backbone: template.backbone, outDirectory: out,
                                        nextSkip: template.settings.skip, nextDeputies: template.settings.deputies)
         snapshot.runs = runs.map { worker.snapshot(of: $0) }
+        // Reopened finished runs publish nothing more: their reference lines show from the start.
+        snapshot.references = Self.references(of: runs)
         state = Mutex(snapshot)
         self.worker = Mutex(worker)
     }
@@ -81,8 +83,13 @@ public final class TrainingSession: Sendable {
             s.nextSkip = worker.nextSkip
             s.nextDeputies = worker.nextDeputies
             s.message = worker.message
-            if s.references == nil { s.references = worker.runs.lazy.compactMap(\.references).first?.analysis }
+            if s.references == nil { s.references = Self.references(of: worker.runs) }
         }
+    }
+
+    /// The first run's saved reference lines (raw pixels, random initialisation), if any.
+    private static func references(of runs: [TrainingRun]) -> References? {
+        runs.lazy.compactMap(\.references).first?.analysis
     }
 }
 
@@ -283,6 +290,7 @@ private final class Worker {
                            stepsPerEpoch: run.stepsPerEpoch, lastLoss: run.lastStepLoss.map(Double.init) ?? run.metrics.last?.loss,
                            imagesPerSecond: run.metrics.last?.imagesPerSecond,
                            etaSeconds: run.isFinished ? nil : eta,
-                           metrics: run.metrics, message: run.record.message, forkedAt: c.fork?.epoch)
+                           metrics: run.metrics, message: run.record.message, forkedAt: c.fork?.epoch,
+                           deputies: c.method == .triplet && !c.settings.medianNegative ? c.settings.deputies : nil)
     }
 }
