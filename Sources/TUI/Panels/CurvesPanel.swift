@@ -15,26 +15,11 @@ enum CurvesPanel {
         let groups = SeedGroup.of(snapshot.runs, value: value)
         let selectedGroup = snapshot.runs.indices.contains(state.selectedRun)
             ? RunMetrics.groupName(of: snapshot.runs[state.selectedRun].name) : nil
-        // Legend: one line (or two) of coloured names at the top.
-        var x = inner.x, y = inner.y
-        for group in groups {
-            let label = (grid.asciiOnly ? "- " : "━ ") + group.name + (group.seeds > 1 ? " ×\(group.seeds)" : "") + "  "
-            if x + label.count > inner.x + inner.width { x = inner.x; y += 1 }
-            guard y < inner.y + 2 else { break }
-            grid.put(label, x: x, y: y, ink: group.ink, bold: group.name == selectedGroup)
-            x += label.count
-        }
         // Reference lines: raw pixels and random initialisation, dashed and dim.
         let measure: AccuracyMeasure = state.measure == .knn ? .knn : .linear
         let references = [("pixels", snapshot.references?.pixels(measure)), ("init", snapshot.references?.randomInit(measure))]
             .compactMap { name, value in value.map { (name, $0) } }
-        for (name, value) in references {
-            let label = (grid.asciiOnly ? ".. " : "┄ ") + name + " " + Formatting.number(value, "%.1f") + "  "
-            if x + label.count > inner.x + inner.width { x = inner.x; y += 1 }
-            guard y < inner.y + 2 else { break }
-            grid.put(label, x: x, y: y, ink: .dim)
-            x += label.count
-        }
+        drawLegend(groups, references: references, selectedGroup: selectedGroup, in: inner, grid: &grid)
         let plot = Rect(x: inner.x + 7, y: inner.y + 2, width: inner.width - 8, height: inner.height - 4)
         let all = groups.flatMap { $0.points.flatMap { [$0.low, $0.high] } } + (groups.isEmpty ? [] : references.map(\.1))
         guard !all.isEmpty, plot.width > 4, plot.height > 2 else {
@@ -86,6 +71,48 @@ enum CurvesPanel {
             grid.put(label, x: min(column, plot.x + plot.width - label.count), y: axisY + 1, ink: .dim)
         }
         grid.put("epoch", x: plot.x + plot.width / 2 - 2, y: axisY + 1, ink: .dim)
+    }
+}
+
+extension CurvesPanel {
+    /// At most two lines of coloured names above the plot. Names are shortened when they do
+    /// not fit ("skip10-dep1" for "triplet-skip10-dep1"), then the last groups give way to
+    /// "+N more"; the reference lines always show.
+    static func drawLegend(_ groups: [SeedGroup], references: [(String, Double)], selectedGroup: String?,
+                           in inner: Rect, grid: inout CellGrid) {
+        typealias Item = (text: String, ink: Ink, bold: Bool)
+        let referenceItems: [Item] = references.map { name, value in
+            ((grid.asciiOnly ? ".. " : "┄ ") + name + " " + Formatting.number(value, "%.1f") + "  ", .dim, false)
+        }
+        func groupItems(_ width: Int) -> [Item] {
+            zip(groups, Formatting.runLabels(groups.map(\.name), width: width)).map { group, label in
+                ((grid.asciiOnly ? "- " : "━ ") + label + (group.seeds > 1 ? " ×\(group.seeds)" : "") + "  ",
+                 group.ink, group.name == selectedGroup)
+            }
+        }
+        /// Where each item goes, wrapping at the panel's width; nil when more than two lines.
+        func placed(_ items: [Item]) -> [(item: Item, x: Int, y: Int)]? {
+            var x = inner.x, y = inner.y, result: [(item: Item, x: Int, y: Int)] = []
+            for item in items {
+                if x + item.text.count > inner.x + inner.width && x > inner.x { x = inner.x; y += 1 }
+                guard y < inner.y + 2 else { return nil }
+                result.append((item, x, y))
+                x += item.text.count
+            }
+            return result
+        }
+        var layout = placed(groupItems(.max) + referenceItems)
+        for width in [13, 8] where layout == nil { layout = placed(groupItems(width) + referenceItems) }
+        if layout == nil {
+            var shown = groupItems(8)
+            while layout == nil, !shown.isEmpty {
+                shown.removeLast()
+                layout = placed(shown + [("+\(groups.count - shown.count) more  ", .dim, false)] + referenceItems)
+            }
+        }
+        for entry in layout ?? [] {
+            grid.put(entry.item.text, x: entry.x, y: entry.y, ink: entry.item.ink, bold: entry.item.bold, limit: inner.x + inner.width - entry.x)
+        }
     }
 }
 

@@ -13,13 +13,14 @@ enum DiagnosticsPanel {
         grid.put(Formatting.padded("run", nameWidth) + (trends ? "  div  trend   Pr(ω|A) an. meas. trend" : "  div Pr(ω|A) an. meas."),
                  x: inner.x, y: inner.y, ink: .dim, limit: inner.width)
         let verdicts = verdicts(snapshot.runs)
+        let labels = Formatting.runLabels(snapshot.runs.map(\.name), width: nameWidth)
         var y = inner.y + 1
         for (index, run) in snapshot.runs.enumerated() where y < inner.y + inner.height {
             let last = run.metrics.last
             let divergence = run.metrics.compactMap(\.classDivergence)
             let measured = run.metrics.compactMap(\.prOmegaMeasured)
             let divergenceTrend = trends ? " " + Formatting.padded(Formatting.sparkline(divergence, width: 6, ascii: grid.asciiOnly), 6) + " " : ""
-            let line = Formatting.padded(run.name, nameWidth)
+            let line = Formatting.padded(labels[index], nameWidth)
                 + Formatting.rightAligned(Formatting.number(last?.classDivergence, "%.2f"), 6) + divergenceTrend
                 + Formatting.rightAligned(Formatting.number(last?.prOmegaAnalytic, "%.3f", missing: run.method == .byol ? "none" : "—"), trends ? 10 : 8)
                 + Formatting.rightAligned(Formatting.number(last?.prOmegaMeasured, "%.3f"), 6)

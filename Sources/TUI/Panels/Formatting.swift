@@ -38,6 +38,19 @@ enum Formatting {
         return String(repeating: ascii ? "#" : "█", count: filled) + String(repeating: ascii ? "." : "░", count: width - filled)
     }
 
+    /// Runs' names in at most `width` cells each, shortened alike so that what tells runs
+    /// apart survives: "triplet-skip10-dep1-seed2" → "triplet-skip10-dep1#2" →
+    /// "skip10-dep1#2" → "s10-d1#2", each step taken only while some name is too long; cut
+    /// only when even that does not fit. A plain prefix would show "triplet-skip1" for skip 10.
+    static func runLabels(_ names: [String], width: Int) -> [String] {
+        let steps = [("-seed", "#"), ("-fork-e", "@e"), ("triplet-", ""), ("skip", "s"), ("-dep", "-d")]
+        var labels = names
+        for (long, short) in steps where labels.contains(where: { $0.count > width }) {
+            labels = labels.map { $0.replacingOccurrences(of: long, with: short) }
+        }
+        return labels.map { String($0.prefix(max(width, 0))) }
+    }
+
     static func padded(_ text: String, _ width: Int) -> String {
         text.count >= width ? String(text.prefix(width)) : text + String(repeating: " ", count: width - text.count)
     }

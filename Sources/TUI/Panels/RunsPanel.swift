@@ -18,6 +18,7 @@ enum RunsPanel {
         let header = Formatting.padded("run", nameWidth) + " " + (showSettings ? Formatting.padded("settings", detailWidth) + " " : "")
             + "status    epoch   " + Formatting.padded("progress", barWidth) + "     loss   img/s " + (showTimes ? "train+eval " : "") + "ETA"
         grid.put(header, x: inner.x, y: inner.y, ink: .dim, limit: inner.width)
+        let labels = Formatting.runLabels(snapshot.runs.map(\.name), width: nameWidth)
         let visible = inner.height - 1
         let first = max(0, min(state.selectedRun - visible + 1, snapshot.runs.count - visible))
         for (row, index) in (first..<min(snapshot.runs.count, first + visible)).enumerated() {
@@ -36,7 +37,7 @@ enum RunsPanel {
                 grid.put(Formatting.padded(text, width), x: x, y: y, ink: ink, reverse: selected, limit: inner.x + inner.width - x)
                 x += width + 1
             }
-            column(run.name, nameWidth, run.forkedAt != nil ? .fork : .method(run.method.rawValue))
+            column(labels[index], nameWidth, run.forkedAt != nil ? .fork : .method(run.method.rawValue))
             if showSettings { column(run.detail, detailWidth) }
             // A collapsed run keeps training, but its status says so in red.
             let collapsed = run.metrics.last?.collapsed == true && run.status != .diverged && run.status != .failed
