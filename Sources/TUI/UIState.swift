@@ -1,3 +1,4 @@
+import Analysis
 import Trainer
 
 /// The panels, in Tab order.
@@ -9,10 +10,9 @@ public enum Panel: Int, CaseIterable, Sendable {
 public struct UIState: Sendable, Equatable {
     public var focus: Panel = .curves
     public var selectedRun = 0
-    public var measure: Measure = .knn
+    public var measure: AccuracyMeasure = .knn
     public var showHelp = false
 
-    public enum Measure: Sendable { case knn, linear }
 
     public init() {}
 }

@@ -14,14 +14,14 @@ enum AblationPanel {
         var prOmega: Double?
     }
 
-    static func rows(_ runs: [RunSnapshot], measure: UIState.Measure) -> [Row] {
+    static func rows(_ runs: [RunSnapshot], measure: AccuracyMeasure) -> [Row] {
         let triplets = runs.filter { $0.skip != nil }
         func mean(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
         return SeedSpread.groups(triplets) { RunMetrics.groupName(of: $0.name) }.compactMap { group -> Row? in
             guard let first = group.members.first else { return nil }
             let latest = group.members.compactMap(\.metrics.last)
             return Row(group: group.name, skip: first.skip ?? 0, deputies: first.deputies, seeds: group.members.count,
-                       accuracy: mean(latest.compactMap { measure == .knn ? $0.knnTop1 : $0.linearTop1 }),
+                       accuracy: mean(latest.compactMap(measure.value)),
                        prOmega: mean(latest.compactMap(\.prOmegaMeasured)))
         }.sorted { ($0.skip, $0.deputies ?? 0, $0.group) < ($1.skip, $1.deputies ?? 0, $1.group) }
     }

@@ -9,15 +9,14 @@ enum CurvesPanel {
         grid.frame(rect, title: "Learning curves · \(measureName) top-1 % vs epoch (m toggles)", focused: state.focus == .curves)
         let inner = rect.inset(1)
         guard inner.width > 12, inner.height > 5 else { return }
-        let value: (EpochMetrics) -> Double? = state.measure == .knn ? { $0.knnTop1 } : { $0.linearTop1 }
+        let value = state.measure.value
         // Runs that differ only in their seed are one curve: the mean, with a light band
         // between the lowest and highest seed.
         let groups = SeedGroup.of(snapshot.runs, value: value)
         let selectedGroup = snapshot.runs.indices.contains(state.selectedRun)
             ? RunMetrics.groupName(of: snapshot.runs[state.selectedRun].name) : nil
         // Reference lines: raw pixels and random initialisation, dashed and dim.
-        let measure: AccuracyMeasure = state.measure == .knn ? .knn : .linear
-        let references = [("pixels", snapshot.references?.pixels(measure)), ("init", snapshot.references?.randomInit(measure))]
+        let references = [("pixels", snapshot.references?.pixels(state.measure)), ("init", snapshot.references?.randomInit(state.measure))]
             .compactMap { name, value in value.map { (name, $0) } }
         drawLegend(groups, references: references, selectedGroup: selectedGroup, in: inner, grid: &grid)
         let plot = Rect(x: inner.x + 7, y: inner.y + 2, width: inner.width - 8, height: inner.height - 4)

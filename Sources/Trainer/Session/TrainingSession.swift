@@ -283,14 +283,14 @@ private final class Worker {
         var status = run.record.status
         if status == .running && paused.contains(c.name) { status = .paused }
         if status == .running && run.nextEpoch == 0 { status = .queued }
-        return RunSnapshot(name: c.name, method: c.method, detail: detail,
-                           skip: c.method == .triplet && !c.settings.medianNegative ? c.settings.skip : nil,
+        let truncated = c.method == .triplet && !c.settings.medianNegative
+        return RunSnapshot(name: c.name, method: c.method, detail: detail, skip: truncated ? c.settings.skip : nil,
                            status: status, paused: paused.contains(c.name),
                            epochsDone: run.nextEpoch - 1, totalEpochs: c.epochs, step: run.stepInEpoch,
                            stepsPerEpoch: run.stepsPerEpoch, lastLoss: run.lastStepLoss.map(Double.init) ?? run.metrics.last?.loss,
                            imagesPerSecond: run.metrics.last?.imagesPerSecond,
                            etaSeconds: run.isFinished ? nil : eta,
                            metrics: run.metrics, message: run.record.message, forkedAt: c.fork?.epoch,
-                           deputies: c.method == .triplet && !c.settings.medianNegative ? c.settings.deputies : nil)
+                           deputies: truncated ? c.settings.deputies : nil)
     }
 }
