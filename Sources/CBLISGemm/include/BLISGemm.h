@@ -18,4 +18,12 @@ void wb_blis_sgemm(int transA, int transB, int64_t m, int64_t n, int64_t k, floa
                    const float *a, int64_t lda, const float *b, int64_t ldb, float beta,
                    float *c, int64_t ldc);
 
+/// The BLIS sub-configuration the workbench selects on this CPU (through BLIS_ARCH_TYPE, before
+/// BLIS initialises), or NULL where BLIS's own choice stands. BLIS 0.9 (Debian 12) knows AMD
+/// CPUs up to family 0x19 and runs a newer one (Zen 5, family 0x1A) on its generic reference
+/// kernels, about 5× slower on the training step; there the AVX-512 kernels (skx) are chosen
+/// when the CPU has AVX-512 F, DQ, BW and VL, else the AVX2 ones (haswell). A BLIS_ARCH_TYPE
+/// already in the environment is left alone.
+const char *wb_blis_kernel_for_this_cpu(void);
+
 #endif
