@@ -40,6 +40,10 @@ public struct Dataset: Sendable {
     public let classNames: [String]
     public let mean: Float
     public let std: Float
+    /// A short fingerprint of the pixels and labels (FNV-1a, hex), recorded in run files so
+    /// that a run can tell whether it is resumed on the same data. Computed once here: it
+    /// reads every pixel.
+    public let checksum: String
 
     public init(name: String, train: ImageSet, test: ImageSet, classNames: [String], mean: Float, std: Float) {
         self.name = name
@@ -48,6 +52,7 @@ public struct Dataset: Sendable {
         self.classNames = classNames
         self.mean = mean
         self.std = std
+        checksum = Self.fingerprint(train, test)
     }
 
     public var classCount: Int { classNames.count }
@@ -59,9 +64,7 @@ public struct Dataset: Sendable {
     }
     public var side: Int { train.side }
 
-    /// A short fingerprint of the pixels and labels (FNV-1a, hex), recorded in run files so
-    /// that a run can tell whether it is resumed on the same data.
-    public var checksum: String {
+    private static func fingerprint(_ train: ImageSet, _ test: ImageSet) -> String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         func mix(_ value: UInt32) {
             for shift in stride(from: 0, to: 32, by: 8) {
