@@ -18,14 +18,20 @@ public struct LinearProbe: Sendable {
     /// Test accuracy in percent.
     public func accuracy(train: [Float], trainLabels: [Int], test: [Float], testLabels: [Int],
                          dimension d: Int, classCount c: Int) -> Double {
-        guard !trainLabels.isEmpty, !testLabels.isEmpty, d > 0, c > 1 else { return 0 }
+        evaluate(train: train, trainLabels: trainLabels, test: test, testLabels: testLabels, dimension: d, classCount: c).accuracy
+    }
+
+    /// Test accuracy in percent, with the iterations and objective evaluations the fit took.
+    public func evaluate(train: [Float], trainLabels: [Int], test: [Float], testLabels: [Int],
+                         dimension d: Int, classCount c: Int, start: Model? = nil) -> (accuracy: Double, iterations: Int, evaluations: Int, model: Model?) {
+        guard !trainLabels.isEmpty, !testLabels.isEmpty, d > 0, c > 1 else { return (0, 0, 0, nil) }
         let (mean, scale) = Self.standardisation(train, dimension: d)
         let x = Self.standardised(train, mean: mean, scale: scale, dimension: d)
-        let model = fit(x, labels: trainLabels, dimension: d, classCount: c)
+        let model = fit(x, labels: trainLabels, dimension: d, classCount: c, start: start)
         let t = Self.standardised(test, mean: mean, scale: scale, dimension: d)
         let predictions = model.predict(t, dimension: d)
         let correct = zip(predictions, testLabels).filter { $0 == $1 }.count
-        return 100 * Double(correct) / Double(testLabels.count)
+        return (100 * Double(correct) / Double(testLabels.count), model.iterations, model.evaluations, model)
     }
 
     /// Weights [d, C] and bias [C] of a fitted model.
@@ -33,6 +39,9 @@ public struct LinearProbe: Sendable {
         public let weights: [Float]
         public let bias: [Float]
         public let classCount: Int
+        /// L-BFGS iterations and objective evaluations the fit took.
+        public var iterations = 0
+        public var evaluations = 0
 
         /// The most probable class of every row of `x`.
         public func predict(_ x: [Float], dimension d: Int) -> [Int] {
@@ -46,11 +55,16 @@ public struct LinearProbe: Sendable {
 
     /// Fits the model on standardised rows by L-BFGS (10 pairs of history, Armijo backtracking),
     /// stopping when the gradient or the improvement becomes negligible.
-    public func fit(_ x: [Float], labels: [Int], dimension d: Int, classCount c: Int) -> Model {
+    public func fit(_ x: [Float], labels: [Int], dimension d: Int, classCount c: Int, start: Model? = nil) -> Model {
         let objective = Objective(x: x, labels: labels, dimension: d, classCount: c, l2: Double(l2))
         let count = d * c + c
         var theta = [Double](repeating: 0, count: count)
+        if let start, start.weights.count == d * c, start.bias.count == c {
+            for i in 0..<(d * c) { theta[i] = Double(start.weights[i]) }
+            for j in 0..<c { theta[d * c + j] = Double(start.bias[j]) }
+        }
         var (value, gradient) = objective.evaluate(theta)
+        var iterationsDone = 0, evaluations = 1
         var history: [(s: [Double], y: [Double], rho: Double)] = []
         for iteration in 0..<max(1, iterations) {
             // Two-loop recursion: direction = −H·g.
@@ -82,6 +96,7 @@ public struct LinearProbe: Sendable {
             for _ in 0..<30 {
                 for j in 0..<count { candidate[j] = theta[j] - step * q[j] }
                 next = objective.evaluate(candidate)
+                evaluations += 1
                 if next.value <= value + 1e-4 * step * slope { break }
                 step *= 0.5
             }
@@ -96,10 +111,12 @@ public struct LinearProbe: Sendable {
             theta = candidate
             value = next.value
             gradient = next.gradient
+            iterationsDone += 1
             let gradientNorm = gradient.reduce(0) { max($0, abs($1)) }
             if gradientNorm < 1e-5 || (iteration > 0 && improvement < 1e-9 * max(1, abs(value))) { break }
         }
-        return Model(weights: theta[0..<(d * c)].map(Float.init), bias: theta[(d * c)...].map(Float.init), classCount: c)
+        return Model(weights: theta[0..<(d * c)].map(Float.init), bias: theta[(d * c)...].map(Float.init), classCount: c,
+                     iterations: iterationsDone, evaluations: evaluations)
     }
 
     private func dot(_ a: [Double], _ b: [Double]) -> Double {

@@ -70,16 +70,10 @@ struct BenchKNN: ParsableCommand {
     /// The rows to classify, with their labels.
     private func representations() throws -> (name: String, train: [Float], trainLabels: [Int], test: [Float], testLabels: [Int], dimension: Int) {
         if let run = runFolder {
-            let folder = RunFolder(path: run)
-            let config = try folder.readRecord().config
-            let data: Dataset
-            do { data = try DataCatalog.load(config.data).limitingTrain(to: config.trainLimit) } catch {
-                throw ValidationError("\(run): its data set \(config.data): \(error)")
-            }
-            let trained = try TrainingRun(config: config, data: data, folder: folder, resume: true)
+            let (trained, data) = try openTrainedRun(run)
             let rows = trained.representations()
             let epoch = trained.nextEpoch - 1
-            return ("\(data.name), \(config.name) at epoch \(epoch)", rows.train, data.train.labels, rows.test, data.test.labels, rows.dimension)
+            return ("\(data.name), \(trained.config.name) at epoch \(epoch)", rows.train, data.train.labels, rows.test, data.test.labels, rows.dimension)
         }
         switch features {
         case .random:

@@ -13,7 +13,7 @@ struct Workbench: ParsableCommand {
         abstract: "Train small self-supervised image models on the CPU and see why one loss learns faster.",
         version: version,
         subcommands: [OpenCommand.self, TrainCommand.self, CompareCommand.self, SweepCommand.self,
-                      ExportCommand.self, DataCommand.self, BenchStep.self, BenchKNN.self],
+                      ExportCommand.self, DataCommand.self, BenchStep.self, BenchKNN.self, BenchEval.self],
         defaultSubcommand: OpenCommand.self
     )
 
@@ -56,6 +56,18 @@ struct DataOptions: ParsableArguments {
     func load() throws -> Dataset {
         do { return try DataCatalog.load(dataName) } catch { throw CommandFailure(error.description) }
     }
+}
+
+/// A run folder reopened at its latest checkpoint on its own data set (for the benchmarks that
+/// measure a trained network), or a one-line error naming the folder.
+func openTrainedRun(_ path: String) throws -> (run: TrainingRun, data: Dataset) {
+    let folder = RunFolder(path: path)
+    let config = try folder.readRecord().config
+    let data: Dataset
+    do { data = try DataCatalog.load(config.data).limitingTrain(to: config.trainLimit) } catch {
+        throw CommandFailure("\(path): its data set \(config.data): \(error)")
+    }
+    return (try TrainingRun(config: config, data: data, folder: folder, resume: true), data)
 }
 
 /// A failure to report as one line on stderr with exit status 1.

@@ -144,6 +144,33 @@ import Trainer
         }
     }
 
+    @Test func timesTheEvaluationPartByPart() throws {
+        let folder = makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try writeIDXDataSet(in: folder, count: 300, side: 28, gzipped: false)
+        let result = try WorkbenchBinary.run(["bench-eval", "--data", folder, "--repeats", "1", "--probe-iterations", "3,7"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let out = result.standardOutput
+        for part in ["train forward", "test forward", "kNN", "linear probe", "class divergence", "representation health",
+                     "projector + its health", "total"] {
+            #expect(out.contains("\n" + part + " "), "no line for \(part) in \(out)")
+        }
+        // The caps are honoured: at most 3 and 7 iterations.
+        let rows = out.split(separator: "\n").filter { $0.hasPrefix("3 ") || $0.hasPrefix("7 ") }
+        #expect(rows.count == 2, "\(out)")
+        for row in rows {
+            let cells = row.split(separator: " ")
+            #expect(Int(cells[2]).map { $0 <= Int(cells[0])! } == true, "\(row)")
+        }
+    }
+
+    @Test func benchEvalRefusesBadOptions() throws {
+        try expectOneLineFailure(["bench-eval", "--repeats", "0", "--data", "synthetic"], mentioning: ["--repeats"])
+        try expectOneLineFailure(["bench-eval", "--probe-iterations", "5,x", "--data", "synthetic"], mentioning: ["--probe-iterations"])
+        try expectOneLineFailure(["bench-eval", "--probe-warm-from", "/tmp", "--data", "synthetic"], mentioning: ["--probe-warm-from"])
+        try expectOneLineFailure(["bench-eval", "--run", "/nonexistent/run"], mentioning: ["/nonexistent/run"])
+    }
+
     @Test func benchKNNRefusesAMissingRunFolder() throws {
         try expectOneLineFailure(["bench-knn", "--run", "/nonexistent/run"], mentioning: ["/nonexistent/run"])
         try expectOneLineFailure(["bench-knn", "--repeats", "0"], mentioning: ["--repeats"])

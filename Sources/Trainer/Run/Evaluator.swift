@@ -7,7 +7,7 @@ public struct Evaluator {
     public let data: Dataset
     let augmenter: Augmenter
     let knn = KNNClassifier()
-    let probe = LinearProbe()
+    public var probe = LinearProbe()
     /// Images per forward pass.
     let chunk = 1000
 
@@ -39,26 +39,48 @@ public struct Evaluator {
     @discardableResult
     public func evaluate(_ backbone: Sequential, projector: Sequential? = nil, dimension: Int,
                          into metrics: inout EpochMetrics) -> [Double] {
+        var timings = EvaluationTimings()
+        return evaluate(backbone, projector: projector, dimension: dimension, into: &metrics, timings: &timings)
+    }
+
+    /// `evaluate`, adding the seconds of each part to `timings`.
+    @discardableResult
+    public func evaluate(_ backbone: Sequential, projector: Sequential? = nil, dimension: Int,
+                         into metrics: inout EpochMetrics, timings: inout EvaluationTimings) -> [Double] {
         let input = Tensor(shape: [0, 0])
-        let train = representations(of: backbone, set: data.train, input: input)
-        let test = representations(of: backbone, set: data.test, input: input)
-        metrics.knnTop1 = knn.accuracy(train: train, trainLabels: data.train.labels, test: test,
-                                       testLabels: data.test.labels, dimension: dimension, classCount: data.classCount)
-        metrics.linearTop1 = probe.accuracy(train: train, trainLabels: data.train.labels, test: test,
-                                            testLabels: data.test.labels, dimension: dimension, classCount: data.classCount)
-        let distances = ClusteringDiagnostics.centreDistances(test, labels: data.test.labels, dimension: dimension,
-                                                              classCount: data.classCount)
-        metrics.classDivergence = ClusteringDiagnostics.classDivergence(distances: distances, classCount: data.classCount)
-        metrics.repStd = RepresentationHealth.normalisedStd(test, rows: data.test.count, dimension: dimension)
-        metrics.effectiveRank = RepresentationHealth.effectiveRank(test, rows: data.test.count, dimension: dimension)
-        metrics.collapsed = RepresentationHealth.isCollapsed(std: metrics.repStd, effectiveRank: metrics.effectiveRank, dimension: dimension)
+        let train = timed(&timings.trainForward) { representations(of: backbone, set: data.train, input: input) }
+        let test = timed(&timings.testForward) { representations(of: backbone, set: data.test, input: input) }
+        metrics.knnTop1 = timed(&timings.knn) {
+            knn.accuracy(train: train, trainLabels: data.train.labels, test: test,
+                         testLabels: data.test.labels, dimension: dimension, classCount: data.classCount)
+        }
+        let fit = timed(&timings.probe) {
+            probe.evaluate(train: train, trainLabels: data.train.labels, test: test,
+                           testLabels: data.test.labels, dimension: dimension, classCount: data.classCount)
+        }
+        metrics.linearTop1 = fit.accuracy
+        timings.probeIterations += fit.iterations
+        timings.probeEvaluations += fit.evaluations
+        let distances = timed(&timings.divergence) {
+            let distances = ClusteringDiagnostics.centreDistances(test, labels: data.test.labels, dimension: dimension,
+                                                                  classCount: data.classCount)
+            metrics.classDivergence = ClusteringDiagnostics.classDivergence(distances: distances, classCount: data.classCount)
+            return distances
+        }
+        timed(&timings.health) {
+            metrics.repStd = RepresentationHealth.normalisedStd(test, rows: data.test.count, dimension: dimension)
+            metrics.effectiveRank = RepresentationHealth.effectiveRank(test, rows: data.test.count, dimension: dimension)
+            metrics.collapsed = RepresentationHealth.isCollapsed(std: metrics.repStd, effectiveRank: metrics.effectiveRank, dimension: dimension)
+        }
         if let projector {
-            let embedding = embeddings(of: test, rows: data.test.count, dimension: dimension, through: projector)
-            let size = embedding.count / max(data.test.count, 1)
-            metrics.embeddingStd = RepresentationHealth.normalisedStd(embedding, rows: data.test.count, dimension: size)
-            metrics.embeddingRank = RepresentationHealth.effectiveRank(embedding, rows: data.test.count, dimension: size)
-            metrics.collapsed = metrics.collapsed
-                || RepresentationHealth.isCollapsed(std: metrics.embeddingStd, effectiveRank: metrics.embeddingRank, dimension: size)
+            timed(&timings.embedding) {
+                let embedding = embeddings(of: test, rows: data.test.count, dimension: dimension, through: projector)
+                let size = embedding.count / max(data.test.count, 1)
+                metrics.embeddingStd = RepresentationHealth.normalisedStd(embedding, rows: data.test.count, dimension: size)
+                metrics.embeddingRank = RepresentationHealth.effectiveRank(embedding, rows: data.test.count, dimension: size)
+                metrics.collapsed = metrics.collapsed
+                    || RepresentationHealth.isCollapsed(std: metrics.embeddingStd, effectiveRank: metrics.embeddingRank, dimension: size)
+            }
         }
         return distances
     }

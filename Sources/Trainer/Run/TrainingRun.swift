@@ -96,6 +96,12 @@ public final class TrainingRun {
                 config.backbone.representationSize)
     }
 
+    /// Evaluates the current weights as `finishEpoch` does, writing nothing (for `bench-eval`).
+    public func evaluateAgain(into row: inout EpochMetrics, timings: inout EvaluationTimings) {
+        evaluator.evaluate(method.backbone, projector: method.projector, dimension: config.backbone.representationSize,
+                           into: &row, timings: &timings)
+    }
+
     /// A triplet run with other truncation settings, starting from `parent`'s latest
     /// checkpoint (which must be at `epoch` when given): same weights, optimiser state,
     /// random state and epoch numbering, so the two curves differ only by the setting.
