@@ -83,16 +83,21 @@ public struct EpochMetricsReader: Sendable {
     }
 
     /// The row's metrics; nil when it has the wrong number of cells or an unreadable number.
+    /// A value that is not finite (`nan`, `inf`) is read as missing, so that no screen, figure
+    /// or table meets one from a file; only a diverged row keeps its non-finite loss, which is
+    /// what it records.
     public func read(_ row: [String]) -> EpochMetrics? {
         guard row.count == width, let epochCell = cell("epoch", row), let epoch = Int(epochCell), epoch >= 0 else { return nil }
         var metrics = EpochMetrics(epoch: epoch)
         var malformed = false
-        func value(_ name: String) -> Double? {
+        func number(_ name: String) -> Double? {
             guard let text = cell(name, row), !text.isEmpty else { return nil }
             guard let number = Double(text) else { malformed = true; return nil }
             return number
         }
-        metrics.loss = value("loss")
+        func value(_ name: String) -> Double? { number(name).flatMap { $0.isFinite ? $0 : nil } }
+        metrics.diverged = cell("status", row) == "diverged"
+        metrics.loss = metrics.diverged ? number("loss") : value("loss")
         metrics.knnTop1 = value("knn_top1")
         metrics.linearTop1 = value("linear_top1")
         metrics.classDivergence = value("class_divergence")

@@ -51,6 +51,10 @@ public struct RunMetrics: Sendable {
 public enum AccuracyMeasure: String, Sendable, CaseIterable {
     case knn, linear
 
-    public func value(_ row: EpochMetrics) -> Double? { self == .knn ? row.knnTop1 : row.linearTop1 }
+    /// The row's accuracy of this kind; nil when it was not measured or is not finite (a
+    /// network whose weights became NaN scores NaN), so plots and tables show it as missing.
+    public func value(_ row: EpochMetrics) -> Double? {
+        (self == .knn ? row.knnTop1 : row.linearTop1).flatMap { $0.isFinite ? $0 : nil }
+    }
     public var label: String { self == .knn ? "kNN top-1 accuracy (%)" : "linear-probe top-1 accuracy (%)" }
 }

@@ -15,9 +15,15 @@ int64_t bli_thread_get_num_threads(void);
 void bli_thread_set_num_threads(int64_t value);
 int bli_arch_query_id(void);
 char *bli_arch_string(int id);
+void bli_init(void);
 
 static inline const char *wb_blas_library(void) { return "BLIS"; }
-static inline const char *wb_blas_kernel(void) { return bli_arch_string(bli_arch_query_id()); }
+// BLIS initialised first: with BLIS_ARCH_TYPE set (BLISKernelChoice.c), asking for the
+// configuration before BLIS has registered its kernels aborts the process.
+static inline const char *wb_blas_kernel(void) {
+    bli_init();
+    return bli_arch_string(bli_arch_query_id());
+}
 static inline void wb_blas_set_threads(int count) { bli_thread_set_num_threads(count); }
 #include "../CBLASCommon/wb_sgemm.h"
 #endif

@@ -41,14 +41,20 @@ const char *wb_blis_kernel_for_this_cpu(void) {
     return NULL;
 }
 
-/// Before main, and so before BLIS initialises on its first call and reads BLIS_ARCH_TYPE:
-/// names the kernels for a CPU BLIS would otherwise run on its generic reference code, unless
-/// the user chose a configuration already.
+/// Before main, and so before BLIS initialises and reads BLIS_ARCH_TYPE: names the kernels
+/// for a CPU BLIS would otherwise run on its generic reference code, unless the user chose a
+/// configuration already; then initialises BLIS while the process has one thread. (With
+/// BLIS_ARCH_TYPE set, BLIS 0.9 aborts when a thread asks for the configuration while
+/// another is still registering the kernels, which the test suite's parallel tests met.)
 __attribute__((constructor)) static void choose_kernels(void) {
-    if (getenv("BLIS_ARCH_TYPE") != NULL) return;
-    const char *name = wb_blis_kernel_for_this_cpu();
-    if (name == NULL) return;
-    char id[16];
-    snprintf(id, sizeof id, "%d", config_id(name));
-    setenv("BLIS_ARCH_TYPE", id, 0);
+    if (getenv("BLIS_ARCH_TYPE") == NULL) {
+        const char *name = wb_blis_kernel_for_this_cpu();
+        if (name != NULL) {
+            char id[16];
+            snprintf(id, sizeof id, "%d", config_id(name));
+            setenv("BLIS_ARCH_TYPE", id, 0);
+        }
+    }
+    bli_init();
+    (void)bli_arch_query_id();
 }

@@ -110,6 +110,25 @@ import Testing
         #expect(back.count == 2 && back[0] == ok && back[1].diverged && back[1].loss?.isNaN == true)
     }
 
+    /// A file edited by hand or written by another program: non-finite accuracies and
+    /// diagnostics read as missing (drawing them used to trap converting NaN to a bar width).
+    @Test func nonFiniteValuesReadAsMissingExceptADivergedLoss() throws {
+        let text = EpochMetrics.csvHeader
+            + "x,triplet,0,,nan,inf,-inf,1.0,nan,,1.0,ok,nan,,,,,,1.0\n"
+            + "x,triplet,1,nan,80.00,81.00,1.2,1.0,0.2,100,2.0,ok,0.02,40,,0.05,20,1.0,1.0\n"
+            + "x,triplet,2,inf,,,,,,,,diverged,,,,,,,\n"
+        let table = CSV.parse(text)
+        let reader = try #require(EpochMetricsReader(header: table[0]))
+        let rows = table.dropFirst().compactMap { reader.read($0) }
+        #expect(rows.count == 3)
+        #expect(rows[0].knnTop1 == nil && rows[0].linearTop1 == nil && rows[0].classDivergence == nil)
+        #expect(rows[0].prOmegaMeasured == nil && rows[0].repStd == nil && rows[0].prOmegaAnalytic == 1)
+        #expect(rows[1].loss == nil && rows[1].knnTop1 == 80)
+        #expect(rows[2].diverged && rows[2].loss == .infinity)
+        let values = rows.flatMap { [$0.knnTop1, $0.linearTop1, $0.classDivergence, $0.prOmegaMeasured, $0.repStd] }
+        #expect(values.allSatisfy { $0?.isFinite ?? true })
+    }
+
     @Test func filesFromOlderVersionsLoadByColumnName() {
         // Version 0.2 wrote no status column; a later one may add columns this one ignores.
         let old = CSV.parse("run,method,epoch,loss,knn_top1\nx,byol,0,,77.50\nx,byol,1,1.25,78.00\n")

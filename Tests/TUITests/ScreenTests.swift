@@ -173,3 +173,31 @@ func sampleSnapshot() -> SessionSnapshot {
         }
     }
 }
+
+/// Values that are not finite (a run whose weights became NaN; a file from elsewhere) are drawn
+/// as missing: drawing them used to trap converting NaN to a bar width in the ablation panel.
+@Suite struct NonFiniteValueTests {
+    @Test(arguments: [AccuracyMeasure.knn, .linear])
+    func nonFiniteAccuraciesAndDiagnosticsDrawAsMissing(measure: AccuracyMeasure) {
+        let base = sampleSnapshot()
+        var runs = base.runs
+        for index in runs.indices {
+            guard var last = runs[index].metrics.last else { continue }
+            last.epoch += 1
+            last.knnTop1 = .nan
+            last.linearTop1 = .infinity
+            last.classDivergence = .nan
+            last.prOmegaMeasured = -.infinity
+            runs[index].metrics.append(last)
+        }
+        let snapshot = SessionSnapshot(revision: 2, dataName: base.dataName, backbone: base.backbone, outDirectory: base.outDirectory,
+                                       runs: runs, nextSkip: base.nextSkip, nextDeputies: base.nextDeputies, message: "")
+        var state = UIState()
+        state.measure = measure
+        for (width, height) in [(100, 30), (130, 40), (200, 55)] {
+            let grid = Screen.render(snapshot, state: state, width: width, height: height)
+            #expect(grid.text.contains("Ablation"))
+            #expect(!grid.text.contains("nan") && !grid.text.contains("NaN"), "a non-finite value drawn at \(width)×\(height)")
+        }
+    }
+}

@@ -4,6 +4,25 @@ import Foundation
 /// WORKBENCH_SANITIZER); deadlines in the tests stretch by it.
 public let sanitizerSlowdown: Double = ProcessInfo.processInfo.environment["WORKBENCH_SANITIZER"] == nil ? 1 : 10
 
+/// Everything up to end-of-file, retrying reads a signal interrupts: Foundation's
+/// `readDataToEndOfFile` traps on EINTR (`try!` inside), which a suite full of child processes
+/// and signals met once.
+public func readToEnd(_ handle: FileHandle) -> Data {
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    let descriptor = handle.fileDescriptor
+    while true {
+        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if count > 0 {
+            data.append(contentsOf: buffer[0..<count])
+        } else if count < 0 && errno == EINTR {
+            continue
+        } else {
+            return data
+        }
+    }
+}
+
 /// What a finished process left behind.
 public struct CommandResult: Sendable {
     public let status: Int32
@@ -46,8 +65,8 @@ public enum WorkbenchBinary {
         try process.run()
         let deadline = Date().addingTimeInterval(timeout * sanitizerSlowdown)
         // Read while waiting so a chatty process cannot fill the pipe and stall.
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        let outData = readToEnd(out.fileHandleForReading)
+        let errData = readToEnd(err.fileHandleForReading)
         while process.isRunning && Date() < deadline { usleep(10_000) }
         if process.isRunning { process.terminate() }
         process.waitUntilExit()

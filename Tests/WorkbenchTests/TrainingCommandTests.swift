@@ -67,7 +67,7 @@ import TestSupport
         python.standardOutput = pipe
         try python.run()
         python.waitUntilExit()
-        let lines = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        let lines = String(decoding: readToEnd(pipe.fileHandleForReading), as: UTF8.self).split(separator: "\n")
         #expect(lines.first == "run,method,epoch,loss,knn_top1,linear_top1,class_divergence,pr_omega_analytic,pr_omega_measured,images_per_s,wall_s,status,rep_std,effective_rank,alarm,embedding_std,embedding_rank,train_s,eval_s")
         #expect(lines.last == "2 0 True True True")
     }

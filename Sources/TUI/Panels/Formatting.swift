@@ -34,7 +34,7 @@ enum Formatting {
 
     /// A bar of `width` cells filled to `fraction`.
     static func bar(_ fraction: Double, width: Int, ascii: Bool) -> String {
-        let filled = max(0, min(width, Int((fraction * Double(width)).rounded())))
+        let filled = fraction.isFinite ? max(0, min(width, Int((max(-1, min(2, fraction)) * Double(width)).rounded()))) : 0
         return String(repeating: ascii ? "#" : "█", count: filled) + String(repeating: ascii ? "." : "░", count: width - filled)
     }
 
