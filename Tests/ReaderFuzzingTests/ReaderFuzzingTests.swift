@@ -85,6 +85,11 @@ struct Mutator {
         // An experiment that multiplies out to millions of runs is refused, not expanded.
         let huge = Data(#"{"methods": ["triplet"], "seeds": [\#((0..<1000).map(String.init).joined(separator: ","))], "triplet": {"skip": [\#((0..<100).map(String.init).joined(separator: ","))]}}"#.utf8)
         #expect(throws: DataError.self) { try ExperimentFile.parse(huge, path: "x") }
+        // A gzip bomb and a header promising a terabyte are refused, not inflated (issue 27).
+        for name in ["bomb.idx.gz", "lying-size.idx.gz"] {
+            let bytes = Corpus.files(.idx).first { $0.name == name }?.bytes ?? []
+            #expect(!bytes.isEmpty && !FuzzTarget.idx.run(bytes), "\(name) is missing or accepted")
+        }
         // A run.json asking for an absurd queue is refused before anything is allocated.
         var config = RunConfig(method: .moco)
         config.settings.queueSize = Int.max
@@ -112,6 +117,14 @@ struct Mutator {
         try gzip(labels, to: scratch + "/labels.gz")
         try save(.idx, "images.idx.gz", file(scratch + "/images.gz"))
         try save(.idx, "labels.idx.gz", file(scratch + "/labels.gz"))
+        // Refused seeds, so the fuzzers start from the hostile cases: a gzip bomb (a 3-image
+        // header, then 1 MiB of zeros) and a header that promises a terabyte.
+        try gzip(IDXFile.encode(magic: IDXFile.imageMagic, dimensions: [3, 4, 4], bytes: [UInt8](repeating: 0, count: 1 << 20)),
+                 to: scratch + "/bomb.gz")
+        try save(.idx, "bomb.idx.gz", file(scratch + "/bomb.gz"))
+        try gzip(IDXFile.encode(magic: IDXFile.imageMagic, dimensions: [1_000_000, 1024, 1024], bytes: (0..<64).map(UInt8.init)),
+                 to: scratch + "/lying.gz")
+        try save(.idx, "lying-size.idx.gz", file(scratch + "/lying.gz"))
 
         #expect(writePNG((0..<15).map { UInt8($0 * 17) }, width: 5, height: 3, to: scratch + "/grey.png"))
         try save(.png, "grey-5x3.png", file(scratch + "/grey.png"))

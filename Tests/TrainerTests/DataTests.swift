@@ -134,7 +134,7 @@ import TensorCore
             _ = try DataCatalog.load(folder)
             Issue.record("expected an error")
         } catch {
-            #expect(error.description.hasPrefix(folder + "/b/broken.png: not a readable PNG"), "\(error.description)")
+            #expect(error.description.hasPrefix(folder + "/b/broken.png: is not a PNG"), "\(error.description)")
         }
     }
 

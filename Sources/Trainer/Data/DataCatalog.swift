@@ -32,10 +32,11 @@ public enum DataCatalog {
                 throw DataError(spec, "no such data set or folder (names: \(names.joined(separator: ", ")))")
             }
             guard isFolder.boolValue else { throw DataError(spec, "is a file; --data takes a name or a folder") }
-            if FashionMNIST.looksPresent(in: spec) {
-                return try FashionMNIST.load(directory: spec, name: (spec as NSString).lastPathComponent)
-            }
-            return try PNGFolder.load(path: spec)
+            let data = FashionMNIST.looksPresent(in: spec)
+                ? try FashionMNIST.load(directory: spec, name: (spec as NSString).lastPathComponent, custom: true)
+                : try PNGFolder.load(path: spec)
+            if let problem = data.evaluationProblem { throw DataError(spec, problem) }
+            return data
         }
     }
 }

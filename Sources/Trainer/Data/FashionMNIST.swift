@@ -16,22 +16,33 @@ public enum FashionMNIST {
     }
 
     /// Loads train and test splits; `trainLimit` keeps only the first images of the train split.
-    public static func load(directory: String, name: String, trainLimit: Int? = nil) throws(DataError) -> Dataset {
+    /// - Parameter custom: a user's own IDX folder: labels 0…255 named by their numbers, and
+    ///   normalised with the training split's own mean and standard deviation instead of
+    ///   Fashion-MNIST's class names and reference values.
+    public static func load(directory: String, name: String, trainLimit: Int? = nil,
+                            custom: Bool = false) throws(DataError) -> Dataset {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isFolder), isFolder.boolValue else {
             throw DataError(directory, "no such folder (install Fashion-MNIST with `apt-get install dataset-fashion-mnist`, or pass --data synthetic)")
         }
-        var train = try loadSplit(images: "train-images-idx3-ubyte", labels: "train-labels-idx1-ubyte", in: directory)
-        let test = try loadSplit(images: "t10k-images-idx3-ubyte", labels: "t10k-labels-idx1-ubyte", in: directory)
+        let labelLimit = custom ? 256 : classNames.count
+        var train = try loadSplit(images: "train-images-idx3-ubyte", labels: "train-labels-idx1-ubyte", in: directory,
+                                  classCount: labelLimit)
+        let test = try loadSplit(images: "t10k-images-idx3-ubyte", labels: "t10k-labels-idx1-ubyte", in: directory,
+                                 classCount: labelLimit)
         guard train.side == test.side else {
             throw DataError(directory, "train images are \(train.side)×\(train.side) but test images are \(test.side)×\(test.side)")
         }
         if let trainLimit { train = train.prefix(trainLimit) }
-        return Dataset(name: name, train: train, test: test, classNames: classNames, mean: mean, std: std)
+        guard custom else { return Dataset(name: name, train: train, test: test, classNames: classNames, mean: mean, std: std) }
+        let statistics = Dataset.statistics(of: train)
+        let classes = (train.labels + test.labels).max().map { 0...$0 } ?? 0...0
+        return Dataset(name: name, train: train, test: test, classNames: classes.map(String.init),
+                       mean: statistics.mean, std: statistics.std)
     }
 
     /// Reads one split and checks that images and labels agree.
-    static func loadSplit(images: String, labels: String, in directory: String) throws(DataError) -> ImageSet {
+    static func loadSplit(images: String, labels: String, in directory: String, classCount: Int) throws(DataError) -> ImageSet {
         let imagePath = try locate(images, in: directory)
         let labelPath = try locate(labels, in: directory)
         let imageFile = try IDXFile.read(path: imagePath, expectedMagic: IDXFile.imageMagic)
@@ -43,8 +54,12 @@ public enum FashionMNIST {
         guard labelFile.dimensions[0] == count else {
             throw DataError(labelPath, "has \(labelFile.dimensions[0]) labels but \((imagePath as NSString).lastPathComponent) has \(count) images")
         }
-        if let bad = labelFile.bytes.firstIndex(where: { $0 >= classNames.count }) {
-            throw DataError(labelPath, "label \(labelFile.bytes[bad]) at index \(bad) is outside 0...\(classNames.count - 1)")
+        if let bad = labelFile.bytes.firstIndex(where: { Int($0) >= classCount }) {
+            throw DataError(labelPath, "label \(labelFile.bytes[bad]) at index \(bad) is outside 0...\(classCount - 1)")
+        }
+        let floatBytes = imageFile.bytes.count * MemoryLayout<Float>.size
+        if let available = MemoryBudget.available(), floatBytes > available.bytes {
+            throw DataError(imagePath, "\(count) images of \(imageFile.dimensions[1])×\(imageFile.dimensions[2]) take \(MemoryBudget.format(floatBytes)) as floats, more than the \(MemoryBudget.format(available.bytes)) of \(available.source)")
         }
         let pixels = imageFile.bytes.map { Float($0) * (1 / 255) }
         return ImageSet(pixels: pixels, labels: labelFile.bytes.map(Int.init), side: imageFile.dimensions[1])

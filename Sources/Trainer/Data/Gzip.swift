@@ -9,7 +9,12 @@ enum Gzip {
     }
 
     /// The decompressed bytes; `path` only names the file in errors.
-    static func decompress(_ input: [UInt8], path: String) throws(DataError) -> [UInt8] {
+    /// - Parameter expectedSize: given the bytes inflated so far, the size the whole output
+    ///   must have once that is known (from a header), else nil. Inflating stops with an
+    ///   error as soon as the output grows past it: a small file that inflates to gigabytes
+    ///   (a "gzip bomb") is refused after the size its header promised, not once it is whole.
+    static func decompress(_ input: [UInt8], path: String,
+                           expectedSize: ([UInt8]) throws(DataError) -> Int? = { _ in nil }) throws(DataError) -> [UInt8] {
         var stream = z_stream()
         guard wb_inflate_init_auto(&stream) == Z_OK else {
             throw DataError(path, "zlib could not start decompressing")
@@ -20,16 +25,30 @@ enum Gzip {
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         var status: Int32 = Z_OK
         var message = ""
+        var limit: Int?
+        var failure: DataError?
         input.withUnsafeBufferPointer { source in
             stream.next_in = UnsafeMutablePointer(mutating: source.baseAddress)
             stream.avail_in = UInt32(source.count)
             chunk.withUnsafeMutableBufferPointer { buffer in
                 repeat {
+                    // Small steps until the header is known, so the size is checked early.
+                    let room = limit == nil ? min(buffer.count, 4096) : buffer.count
                     stream.next_out = buffer.baseAddress
-                    stream.avail_out = UInt32(buffer.count)
+                    stream.avail_out = UInt32(room)
                     status = inflate(&stream, Z_NO_FLUSH)
-                    let produced = buffer.count - Int(stream.avail_out)
+                    let produced = room - Int(stream.avail_out)
                     output.append(contentsOf: buffer[0..<produced])
+                    do throws(DataError) {
+                        if limit == nil { limit = try expectedSize(output) }
+                    } catch {
+                        failure = error
+                        return
+                    }
+                    if let limit, output.count > limit {
+                        failure = DataError(path, "inflates to more than the \(limit) bytes its header promises; refused")
+                        return
+                    }
                     if status == Z_BUF_ERROR && stream.avail_in == 0 { break }
                 } while status == Z_OK
                 if status != Z_OK && status != Z_STREAM_END, let text = stream.msg {
@@ -37,6 +56,7 @@ enum Gzip {
                 }
             }
         }
+        if let failure { throw failure }
         switch status {
         case Z_STREAM_END:
             return output

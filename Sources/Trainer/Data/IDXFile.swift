@@ -24,7 +24,29 @@ public struct IDXFile: Sendable {
 
     /// Validates the bytes of an IDX file, plain or gzipped; `path` only names it in errors.
     public static func decode(_ bytes: [UInt8], path: String, expectedMagic: UInt32) throws(DataError) -> IDXFile {
-        try parse(Gzip.isCompressed(bytes) ? Gzip.decompress(bytes, path: path) : bytes, path: path, expectedMagic: expectedMagic)
+        guard Gzip.isCompressed(bytes) else { return try parse(bytes, path: path, expectedMagic: expectedMagic) }
+        let inflated = try Gzip.decompress(bytes, path: path) { prefix throws(DataError) in try promisedSize(prefix, path: path) }
+        return try parse(inflated, path: path, expectedMagic: expectedMagic)
+    }
+
+    /// The file size an IDX header promises (header and data), once `prefix` holds the header;
+    /// refused when it could not be held in memory.
+    static func promisedSize(_ prefix: [UInt8], path: String) throws(DataError) -> Int? {
+        guard prefix.count >= 4 else { return nil }
+        let rank = Int(prefix[3])
+        let headerSize = 4 + 4 * rank
+        guard prefix.count >= headerSize else { return nil }
+        var size = 1
+        for d in 0..<rank {
+            let (product, overflow) = size.multipliedReportingOverflow(by: Int(readBigEndian(prefix, at: 4 + 4 * d)))
+            guard !overflow else { throw DataError(path, "header promises more data than can be addressed") }
+            size = product
+        }
+        size += headerSize
+        if let available = MemoryBudget.available(), size > available.bytes {
+            throw DataError(path, "header promises \(MemoryBudget.format(size)) of data, more than the \(MemoryBudget.format(available.bytes)) of \(available.source)")
+        }
+        return size
     }
 
     /// Validates decompressed IDX bytes.

@@ -64,6 +64,19 @@ public struct Dataset: Sendable {
     }
     public var side: Int { train.side }
 
+    /// Why runs on this data set could not be evaluated (kNN, probe and divergence need test
+    /// images and at least two classes on each side), or nil.
+    public var evaluationProblem: String? {
+        if train.count == 0 { return "has no training images" }
+        if test.count == 0 { return "has no test images; kNN and the linear probe need some" }
+        let trainClasses = Set(train.labels), testClasses = Set(test.labels)
+        if trainClasses.count < 2 {
+            return "its training images are all of one class; accuracies and class divergence need at least two"
+        }
+        if testClasses.count < 2 { return "its test images are all of one class; accuracies need at least two" }
+        return nil
+    }
+
     private static func fingerprint(_ train: ImageSet, _ test: ImageSet) -> String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         func mix(_ value: UInt32) {

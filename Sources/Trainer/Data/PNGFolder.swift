@@ -12,6 +12,13 @@ public enum PNGFolder {
         let train: ImageSet, test: ImageSet, classes: [String]
         if isFolder(trainPath) && isFolder(testPath) {
             classes = try classFolders(in: trainPath)
+            let testClasses = try classFolders(in: testPath)
+            guard testClasses == classes else {
+                let onlyTrain = Set(classes).subtracting(testClasses).sorted(), onlyTest = Set(testClasses).subtracting(classes).sorted()
+                let parts = (onlyTrain.isEmpty ? [] : ["only train/ has \(onlyTrain.joined(separator: ", "))"])
+                    + (onlyTest.isEmpty ? [] : ["only test/ has \(onlyTest.joined(separator: ", "))"])
+                throw DataError(path, "train/ and test/ must hold the same class folders: \(parts.joined(separator: "; "))")
+            }
             train = try loadImages(in: trainPath, classes: classes, side: side, keep: { _ in true })
             test = try loadImages(in: testPath, classes: classes, side: side, keep: { _ in true })
         } else {
@@ -34,6 +41,10 @@ public enum PNGFolder {
 
     /// Decodes the bytes of one PNG; `path` only names it in errors.
     public static func decode(_ file: [UInt8], path: String, side: Int) throws(DataError) -> [Float] {
+        guard !file.isEmpty else { throw DataError(path, "is empty (0 bytes), not a PNG") }
+        guard file.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) else {
+            throw DataError(path, "is not a PNG (it does not start with the PNG signature)")
+        }
         var image = wb_png_image_new()
         let begun = file.withUnsafeBytes { raw in png_image_begin_read_from_memory(&image, raw.baseAddress, raw.count) }
         guard begun != 0 else {
@@ -55,6 +66,15 @@ public enum PNGFolder {
             let reason = message(of: image)
             png_image_free(&image)
             throw DataError(path, "PNG data is damaged (\(reason))")
+        }
+        // libpng reports a cut-short image stream only as a warning, filling the rest with
+        // zeros: a partial image must not train as if it were whole.
+        if image.warning_or_error != 0 {
+            let reason = message(of: image)
+            let lowered = reason.lowercased()
+            if lowered.contains("data") || lowered.contains("truncat") || lowered.contains("crc") || lowered.contains("stream") {
+                throw DataError(path, "PNG data is damaged (\(reason))")
+            }
         }
         let grey = bytes.map { Float($0) * (1 / 255) }
         var out = [Float](repeating: 0, count: side * side)
@@ -101,6 +121,10 @@ public enum PNGFolder {
             let folder = (path as NSString).appendingPathComponent(name)
             let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
                 .filter { $0.lowercased().hasSuffix(".png") }.sorted()
+            guard !files.isEmpty, files.indices.contains(where: keep) else {
+                throw DataError(folder, files.isEmpty ? "holds no PNG images; every class needs some"
+                                                     : "has too few images to hold one out for testing (\(files.count)); every class needs at least 5, or use train/ and test/ folders")
+            }
             for (index, file) in files.enumerated() where keep(index) {
                 pixels += try decode(path: (folder as NSString).appendingPathComponent(file), side: side)
                 labels.append(label)

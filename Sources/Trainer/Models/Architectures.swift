@@ -12,6 +12,19 @@ public enum Backbone: String, CaseIterable, Sendable, Codable {
         case .convnet: 128
         }
     }
+
+    /// Why this backbone cannot take `side × side` images, or nil when it can: the convnet
+    /// halves the image twice with 2×2 pooling, so its side must be a multiple of 4.
+    public func problem(imageSide side: Int) -> String? {
+        switch self {
+        case .mlp: return side >= 1 ? nil : "images of side \(side) cannot be trained"
+        case .convnet:
+            guard side >= 4, side % 4 == 0 else {
+                return "the convnet halves its input twice, so it needs images whose side is a multiple of 4 (4, 8, …, 28, 32, …), not \(side)×\(side); resize the images or use --backbone mlp"
+            }
+            return nil
+        }
+    }
 }
 
 /// Builders for the networks of the reference workloads (inputs are 28×28 grey images
