@@ -189,4 +189,37 @@ import TestSupport
         #expect(decoded.epoch == 3 && decoded.globalStep == 42 && decoded.wallSeconds == 1.5)
         #expect(decoded.rngState == [1, 2, 3, 4] && decoded.tensors == [[1, 2, 3], [], [-4.5]] && decoded.integers == [7, -1])
     }
+
+    /// Weights that become non-finite while the losses stayed finite (a step too large at the
+    /// end of the last epoch) end the run `diverged`, not `done` with NaN figures.
+    @Test func nonFiniteWeightsAtTheLastEvaluationMarkTheRunDiverged() throws {
+        let out = makeTemporaryFolder("nan-weights")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let run = try smallRun(.simclr, epochs: 1, images: 512, folder: out + "/simclr")
+        try run.advance()  // epoch 0
+        while try run.trainStep() {}
+        for parameter in run.method.optimisedParameters {
+            parameter.value.data.update(repeating: .nan, count: parameter.value.count)
+        }
+        #expect(throws: RunError.self) { try run.finishEpoch() }
+        #expect(run.record.status == .diverged)
+        let record = try RunFolder(path: out + "/simclr").readRecord()
+        #expect(record.status == .diverged && record.message?.contains("non-finite") == true)
+        let rows = try RunFolder(path: out + "/simclr").readMetrics()
+        #expect(rows.last?.diverged == true && rows.last?.knnTop1 == nil)
+    }
+
+    /// Memory is checked before anything is built: the estimate scales with the image and
+    /// the batch, and a limit below it refuses the run with one line.
+    @Test func theMemoryBudgetRefusesWhatCannotFit() throws {
+        let small = MemoryBudget.estimate(config(.byol), side: 28, trainImages: 20_000, testImages: 10_000, classCount: 10)
+        let large = MemoryBudget.estimate(config(.byol), side: 4096, trainImages: 2, testImages: 2, classCount: 2)
+        #expect(small < 1 << 30, "the reference workload must fit easily: \(small)")
+        #expect(large > 64 << 30)
+        #expect(MemoryBudget.parseSize("64M") == 64 << 20 && MemoryBudget.parseSize("2G") == 2 << 30 && MemoryBudget.parseSize("x") == nil)
+        setenv("WORKBENCH_MEMORY_LIMIT", "1M", 1)
+        defer { unsetenv("WORKBENCH_MEMORY_LIMIT") }
+        let problem = try #require(MemoryBudget.problem([config(.simclr)], data: Self.data))
+        #expect(problem.contains("WORKBENCH_MEMORY_LIMIT") && problem.contains("28×28"))
+    }
 }

@@ -84,4 +84,31 @@ import TestSupport
         #expect(snapshot.references?.pixels(.knn) != nil && snapshot.references?.randomInit(.knn) != nil)
         #expect(snapshot.runs.first?.skip == 1 && snapshot.runs.first?.deputies == 9)
     }
+
+    /// Keys cannot queue runs without end: the session stops at its cap and says so; and a
+    /// quit ends the trainer at once, dropping the commands queued behind it.
+    @Test func queuedRunsAreCappedAndQuitDropsWhatFollows() throws {
+        let out = makeTemporaryFolder("session-cap")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        var base = config(.triplet)
+        base.epochs = 1
+        let session = try TrainingSession(configs: [base], data: Self.data, out: out, resume: false)
+        session.start()
+        // Ten sweeps at each of many deputies settings: more distinct runs than the cap.
+        for _ in 0..<14 {
+            session.send(.queueSweep)
+            session.send(.adjustDeputies(by: 1))
+        }
+        #expect(waitFor(session, timeout: 120) { $0.message.contains("its most") }, "no cap message: \(session.snapshot.message)")
+        #expect(session.snapshot.runs.count == TrainingSession.maximumRuns)
+        session.send(.quit)
+        for _ in 0..<50 { session.send(.queueTriplet); session.send(.adjustSkip(by: 1)) }
+        session.waitUntilFinished()
+        let folders = try FileManager.default.contentsOfDirectory(atPath: out)
+        #expect(folders.count <= TrainingSession.maximumRuns)
+        #expect(throws: RunError.self) {
+            try TrainingSession(configs: (0...TrainingSession.maximumRuns).map { seed in var c = base; c.seed = UInt64(seed); return c },
+                                data: Self.data, out: out + "/many", resume: false)
+        }
+    }
 }

@@ -59,9 +59,48 @@ public struct RunConfig: Sendable, Codable, Equatable {
         return name
     }
 
+    /// The config without its seed, as canonical JSON: runs are seeds of one configuration
+    /// exactly when these agree (`RunGrouping`).
+    public var identity: String {
+        var unseeded = self
+        unseeded.seed = 0
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? encoder.encode(unseeded)).map { String(decoding: $0, as: UTF8.self) } ?? name
+    }
+
+    /// The keys of `run.json`'s config whose values differ between `self` and `other`.
+    public func differences(from other: RunConfig) -> [String] {
+        let mine = flattened(), theirs = other.flattened()
+        return Set(mine.keys).union(theirs.keys).filter { mine[$0] != theirs[$0] }.sorted()
+    }
+
+    /// "epochs 2 → 3, seed 0 → 7": what differs, the other's value first.
+    public func describeDifferences(from other: RunConfig) -> String {
+        let mine = flattened(), theirs = other.flattened()
+        return differences(from: other).map { "\($0) \(theirs[$0] ?? "absent") → \(mine[$0] ?? "absent")" }.joined(separator: ", ")
+    }
+
+    /// The config as `key.path: value` pairs, as written in run.json.
+    private func flattened() -> [String: String] {
+        guard let data = try? JSONEncoder().encode(self), let object = try? JSONSerialization.jsonObject(with: data) else { return [:] }
+        var out: [String: String] = [:]
+        func walk(_ value: Any, _ path: String) {
+            if let dictionary = value as? [String: Any] {
+                for (key, inner) in dictionary { walk(inner, path.isEmpty ? key : path + "." + key) }
+            } else {
+                out[path] = "\(value)"
+            }
+        }
+        walk(object, "")
+        return out
+    }
+
     /// Problems found before any work starts, one line each; empty when the config is usable.
-    public func problems(trainCount: Int? = nil) -> [String] {
+    /// - Parameters: trainCount, imageSide: of the data set, when it is loaded.
+    public func problems(trainCount: Int? = nil, imageSide: Int? = nil) -> [String] {
         var found: [String] = []
+        if let imageSide, let problem = backbone.problem(imageSide: imageSide) { found.append(problem) }
         if epochs <= 0 { found.append("--epochs must be positive, got \(epochs)") }
         if batch < 2 { found.append("--batch must be at least 2, got \(batch)") }
         if !(learningRate > 0) || !learningRate.isFinite { found.append("--lr must be positive, got \(learningRate)") }

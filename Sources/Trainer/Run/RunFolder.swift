@@ -31,6 +31,25 @@ public struct RunFolder: Sendable {
 
     public var exists: Bool { FileManager.default.fileExists(atPath: recordPath) }
 
+    /// True for a name that is one path component: not empty, no `/`, not `.` or `..`, no
+    /// control characters.
+    public static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 255 && name != "." && name != ".." && !name.contains("/")
+            && !name.unicodeScalars.contains { $0.properties.generalCategory == .control }
+    }
+
+    /// Why `path` cannot be an output folder (empty, or an existing file), or nil. An empty
+    /// `--out` would put run folders at the filesystem root.
+    public static func outputProblem(_ path: String) -> String? {
+        if path.trimmingCharacters(in: .whitespaces).isEmpty { return "the output folder is empty; name a folder" }
+        if path.contains("\u{0}") { return "the output folder's name contains a NUL byte" }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
+            return "\(path): is a file, not a folder; choose another output folder"
+        }
+        return nil
+    }
+
     public func create() throws(RunError) {
         do { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
             throw RunError("\(path): cannot create the run folder (\(error.localizedDescription))")
@@ -48,9 +67,15 @@ public struct RunFolder: Sendable {
     public static func decodeRecord(_ data: Data, path: String) throws(RunError) -> RunRecord {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
-        do { return try decoder.decode(RunRecord.self, from: data) } catch {
+        let record: RunRecord
+        do { record = try decoder.decode(RunRecord.self, from: data) } catch {
             throw RunError("\(path): not a valid run record (\(Self.reason(error)))")
         }
+        // The name becomes file names (an export's heat map): one plain path component only.
+        guard RunFolder.isPlainName(record.name) else {
+            throw RunError("\(path): not a valid run record (name \"\(record.name)\" is not a plain folder name)")
+        }
+        return record
     }
 
     public func write(_ record: RunRecord) throws(RunError) {
@@ -107,16 +132,30 @@ public struct RunFolder: Sendable {
     public func readRunMetrics() throws(RunError) -> RunMetrics {
         let record = try readRecord()
         let rows = try readMetrics()
-        let centres = FileManager.default.contents(atPath: centresPath).flatMap(Self.decodeCentreDistances)
+        var unreadable: [String] = []
+        if !FileManager.default.fileExists(atPath: metricsPath) { unreadable.append("\(metricsPath): missing; the run has no epochs to show") }
+        let centreBytes = FileManager.default.contents(atPath: centresPath)
+        let centres = centreBytes.flatMap(Self.decodeCentreDistances)
+        if centreBytes != nil && centres == nil {
+            unreadable.append("\(centresPath): malformed (not a C × C table of finite distances); its heat map is left out")
+        }
+        let referenceBytes = FileManager.default.contents(atPath: referencesPath)
+        let references = readReferences()
+        if referenceBytes != nil && references == nil {
+            unreadable.append("\(referencesPath): not valid reference lines; the raw-pixel and random-init lines are left out")
+        }
         let truncated = record.config.method == .triplet && !record.config.settings.medianNegative
         let distances = centres?.distances, names = centres?.classNames ?? []
         var metrics = RunMetrics(run: record.name, method: record.config.method.rawValue,
                           skip: truncated ? record.config.settings.skip : nil,
                           deputies: truncated ? record.config.settings.deputies : nil,
                           seed: record.config.seed, rows: rows, centreDistances: distances, classNames: names)
-        metrics.references = readReferences()?.analysis
+        metrics.references = references?.analysis
+        metrics.unreadable = unreadable
         metrics.evaluation = record.evaluation
         metrics.forkedFrom = record.config.fork.map { ($0.parentName, $0.epoch) }
+        metrics.identity = record.config.identity
+        metrics.folder = path
         return metrics
     }
 
@@ -147,6 +186,8 @@ public struct RunFolder: Sendable {
         case DecodingError.keyNotFound(let key, _): "missing \(key.stringValue)"
         case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context):
             "bad value at \(context.codingPath.map(\.stringValue).joined(separator: "."))"
+        case DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty:
+            "bad value at \(context.codingPath.map(\.stringValue).joined(separator: ".")): \(context.debugDescription)"
         case DecodingError.dataCorrupted: "not JSON"
         default: "\(error)"
         }

@@ -7,6 +7,8 @@ public enum RunEvent {
     case step(TrainingRun, epoch: Int, step: Int, of: Int)
     case epochFinished(TrainingRun, EpochMetrics)
     case failed(TrainingRun, message: String)
+    /// A stop signal arrived: every unfinished run was marked stopped and left resumable.
+    case stopped(signal: Int32, runs: [TrainingRun])
 }
 
 /// Runs several training runs side by side: every run does epoch 0, then every run does
@@ -16,13 +18,15 @@ public enum RunEvent {
 public enum RunScheduler {
     /// Prepares every run before any training, so a bad config or folder fails first.
     public static func prepare(_ configs: [RunConfig], data: Dataset, out: String, resume: Bool) throws(RunError) -> [TrainingRun] {
+        if let problem = RunFolder.outputProblem(out) { throw RunError(problem) }
         var names = Set<String>()
         for c in configs where !names.insert(c.name).inserted {
             throw RunError("two runs would share the folder \(out)/\(c.name)")
         }
         for c in configs {
-            if let problem = c.problems(trainCount: data.train.count).first { throw RunError(problem) }
+            if let problem = c.problems(trainCount: data.train.count, imageSide: data.side).first { throw RunError(problem) }
         }
+        if let problem = MemoryBudget.problem(configs, data: data) { throw RunError(problem) }
         var runs: [TrainingRun] = []
         for c in configs {
             runs.append(try TrainingRun(config: c, data: data, folder: RunFolder(path: out + "/" + c.name), resume: resume))
@@ -43,13 +47,23 @@ public enum RunScheduler {
         while let run = next() {
             let epoch = run.nextEpoch
             do {
-                let row = try run.advance { step, steps in events(.step(run, epoch: epoch, step: step, of: steps)) }
+                let row = try run.advance(until: { StopSignal.pending != nil }) { step, steps in
+                    events(.step(run, epoch: epoch, step: step, of: steps))
+                }
+                guard let row else { break }
                 events(.epochFinished(run, row))
             } catch {
                 failed.insert(ObjectIdentifier(run))
                 failures.append(error.description)
                 events(.failed(run, message: error.description))
             }
+        }
+        if let signal = StopSignal.pending {
+            let unfinished = runs.filter { !$0.isFinished }
+            for run in unfinished {
+                run.markEnded(.stopped, message: "stopped by \(StopSignal.name(signal)) during epoch \(run.nextEpoch); --resume continues it")
+            }
+            events(.stopped(signal: signal, runs: unfinished))
         }
         return failures
     }

@@ -36,8 +36,9 @@ public final class TrainingRun {
     /// Prepares a run in `folder`. A folder that already holds a run is refused unless
     /// `resume` is set and its config is the same; then the run continues from its checkpoint.
     public init(config: RunConfig, data: Dataset, folder: RunFolder, resume: Bool) throws(RunError) {
-        let problems = config.problems(trainCount: data.train.count)
+        let problems = config.problems(trainCount: data.train.count, imageSide: data.side)
         if let first = problems.first { throw RunError(first) }
+        if let problem = MemoryBudget.problem([config], data: data) { throw RunError(problem) }
         // Before anything in the folder is read or tidied: another process may be training it.
         lock = try RunFolderLock(folder: folder.path)
         self.config = config
@@ -60,7 +61,14 @@ public final class TrainingRun {
         if folder.exists {
             let existing = try folder.readRecord()
             guard existing.config == config else {
-                throw RunError("\(folder.recordPath): holds a run with a different config; choose another --out or remove the folder")
+                let keys = config.differences(from: existing.config)
+                var hint = "choose another --out or remove the folder"
+                if keys == ["epochs"] && config.epochs > existing.config.epochs && config.method == .triplet {
+                    hint = "to train it longer, fork it: workbench train --fork \(folder.path) --epochs \(config.epochs) (the fork keeps its schedule's new length)"
+                } else if keys == ["epochs"] && config.epochs > existing.config.epochs {
+                    hint = "a finished schedule cannot be lengthened (its cosine decay ended at epoch \(existing.config.epochs)); train a new run with --epochs \(config.epochs) in another --out"
+                }
+                throw RunError("\(folder.recordPath): holds a run with a different config (\(config.describeDifferences(from: existing.config))); \(hint)")
             }
             guard resume else {
                 throw RunError("\(folder.path): already holds this run; pass --resume to continue it, or choose another --out")
@@ -107,6 +115,7 @@ public final class TrainingRun {
     /// random state and epoch numbering, so the two curves differ only by the setting.
     public static func fork(parent: RunFolder, epoch: Int?, skip: Int, deputies: Int, gamma: Float, epochs: Int?,
                             data: Dataset, out: String, resume: Bool = false) throws(RunError) -> TrainingRun {
+        if let problem = RunFolder.outputProblem(out) { throw RunError(problem) }
         let config = try forkConfig(parent: parent, epoch: epoch, skip: skip, deputies: deputies, gamma: gamma, epochs: epochs)
         return try TrainingRun(config: config, data: data, folder: RunFolder(path: out + "/" + config.name), resume: resume)
     }
@@ -176,10 +185,15 @@ public final class TrainingRun {
     /// Runs the next epoch (epoch 0: evaluation only), writes its results, and returns them.
     /// A loss that is not finite marks the run `diverged` and throws.
     /// - Parameter onStep: called after each step with (step, steps per epoch).
+    /// - Parameter stop: asked before each step; when it answers true the epoch is left
+    ///   unfinished (nothing of it is saved) and nil is returned.
     @discardableResult
-    public func advance(onStep: (Int, Int) -> Void = { _, _ in }) throws(RunError) -> EpochMetrics {
-        while try trainStep() { onStep(stepInEpoch, stepsPerEpoch) }
-        return try finishEpoch()
+    public func advance(until stop: () -> Bool = { false }, onStep: (Int, Int) -> Void = { _, _ in }) throws(RunError) -> EpochMetrics? {
+        while !stop() {
+            guard try trainStep() else { return try finishEpoch() }
+            onStep(stepInEpoch, stepsPerEpoch)
+        }
+        return nil
     }
 
     /// Trains one step of the next epoch, starting the epoch when needed. Returns false once
@@ -241,6 +255,15 @@ public final class TrainingRun {
         }
         progress = nil
         let distances = evaluator.evaluate(method.backbone, projector: method.projector, dimension: config.backbone.representationSize, into: &row)
+        if let std = row.repStd, !std.isFinite {
+            // Finite losses, non-finite weights (a step too large in the epoch's last steps):
+            // the evaluation measured nothing, so the epoch is recorded as diverged, not done.
+            var failed = EpochMetrics(epoch: epoch)
+            failed.loss = row.loss
+            failed.diverged = true
+            try? folder.writeMetrics(metrics + [failed], run: config.name, method: config.method.rawValue)
+            try stop(.diverged, message: "the network's weights became non-finite during epoch \(epoch) (its representations are NaN; learning rate \(config.learningRate)); run stopped")
+        }
         row.evalSeconds = Date().timeIntervalSince(started)
         wallSeconds += Date().timeIntervalSince(started)
         row.wallSeconds = wallSeconds
@@ -323,12 +346,26 @@ public final class TrainingRun {
             record.status = .running
             return
         }
-        try load(checkpoint)
-        let saved = try folder.readMetrics().filter { $0.epoch <= checkpoint.epoch }
-        guard saved.count == checkpoint.epoch + 1 else {
-            throw RunError("\(folder.metricsPath): has \(saved.count) epochs but the checkpoint is at epoch \(checkpoint.epoch)")
+        // The checkpoint must be this run's: one copied from another folder (another seed) has
+        // the same networks but other weights, and would continue under this run.json.
+        let saved: RunConfig
+        do { saved = try JSONDecoder().decode(RunConfig.self, from: checkpoint.configJSON) } catch {
+            throw RunError("\(folder.checkpointPath): its config cannot be read; it is not this run's checkpoint")
         }
-        metrics = saved
+        guard saved == config else {
+            throw RunError("\(folder.checkpointPath): belongs to another run (its config differs from run.json's: \(config.describeDifferences(from: saved))); remove it to start the run again, or put back the run's own")
+        }
+        try load(checkpoint)
+        let rows = try folder.readMetrics()
+        // Epochs in order, 0, 1, 2, … : a hand-edited or merged file must not resume in disorder.
+        if let bad = rows.indices.first(where: { rows[$0].epoch != $0 }) {
+            throw RunError("\(folder.metricsPath): row \(bad + 2) is epoch \(rows[bad].epoch) where epoch \(bad) belongs; epochs must run 0, 1, 2, … in order")
+        }
+        let savedRows = rows.filter { $0.epoch <= checkpoint.epoch }
+        guard savedRows.count == checkpoint.epoch + 1 else {
+            throw RunError("\(folder.metricsPath): has \(savedRows.count) epochs but the checkpoint is at epoch \(checkpoint.epoch)")
+        }
+        metrics = savedRows
         record.epochsCompleted = checkpoint.epoch
         if record.status != .done || checkpoint.epoch < config.epochs {
             record.status = .running

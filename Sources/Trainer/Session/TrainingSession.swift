@@ -8,13 +8,22 @@ import Synchronization
 public final class TrainingSession: Sendable {
     /// The truncation thresholds of the reference sweep.
     public static let sweepSkips = [0, 1, 5, 10, 20, 25, 30, 40, 60, 100]
+    /// The most runs a session holds: keys add runs (each keeps its networks in memory, about
+    /// 45 MB for the mlp), and a key held down must not fill the machine's memory.
+    public static let maximumRuns = 100
 
     private let state: Mutex<SessionSnapshot>
     private let commands = Mutex<[SessionCommand]>([])
+    /// Set by `send(.quit)` at once, so that the trainer stops between the commands of a
+    /// batch it is working through (each run it makes takes a moment) instead of after them.
+    private let quitRequested = Atomic<Bool>(false)
     private let worker: Mutex<Worker?>
 
     /// Prepares the runs (validating them all) without training; `start` begins.
     public init(configs: [RunConfig], data: Dataset, out: String, resume: Bool) throws(RunError) {
+        guard configs.count <= Self.maximumRuns else {
+            throw RunError("\(configs.count) runs are more than the \(Self.maximumRuns) a workbench session holds; train them headless with `workbench compare` (or `sweep`) and open the results with --resume in parts")
+        }
         let runs = try RunScheduler.prepare(configs, data: data, out: out, resume: resume)
         let template = configs.first { $0.method == .triplet } ?? configs.first ?? RunConfig(method: .triplet)
         let worker = Worker(runs: runs, data: data, out: out, template: template)
@@ -31,6 +40,7 @@ public final class TrainingSession: Sendable {
     public var snapshot: SessionSnapshot { state.withLock { $0 } }
 
     public func send(_ command: SessionCommand) {
+        if case .quit = command { quitRequested.store(true, ordering: .relaxed) }
         commands.withLock { $0.append(command) }
     }
 
@@ -56,7 +66,16 @@ public final class TrainingSession: Sendable {
                 defer { queue.removeAll() }
                 return queue
             }
-            for command in pending where !worker.handle(command) { running = false }
+            // Quit ends at once: commands queued before and behind it (a key storm) are dropped.
+            // Several exports in one batch are one export, after the batch's other commands.
+            var exportAfter = false
+            for command in pending {
+                if quitRequested.load(ordering: .relaxed) || !worker.handle(command, deferringExport: &exportAfter) {
+                    running = false
+                    break
+                }
+            }
+            if running && exportAfter { _ = worker.handle(.export) }
             let changed = running ? worker.advanceOnce() : false
             if !pending.isEmpty || changed && Date().timeIntervalSince(lastPublish) > 0.1 || worker.epochJustEnded {
                 publish(worker)
@@ -124,6 +143,15 @@ private final class Worker {
 
     var negatives: Int { template.batch - 1 }
 
+    /// Applies a command, except an export, which it only notes in `deferringExport`.
+    func handle(_ command: SessionCommand, deferringExport: inout Bool) -> Bool {
+        if case .export = command {
+            deferringExport = true
+            return true
+        }
+        return handle(command)
+    }
+
     /// Applies a command; false when the session should end.
     func handle(_ command: SessionCommand) -> Bool {
         switch command {
@@ -172,7 +200,7 @@ private final class Worker {
     }
 
     private func fork(_ name: String) {
-        guard let parent = runs.first(where: { $0.config.name == name }) else { return }
+        guard let parent = runs.first(where: { $0.config.name == name }), hasRoom() else { return }
         guard parent.config.method == .triplet else {
             message = "only triplet runs fork: select one (↑ ↓) and press f"
             return
@@ -198,7 +226,17 @@ private final class Worker {
         return a == b
     }
 
+    /// False, with the reason as the message, when the session cannot take another run.
+    private func hasRoom() -> Bool {
+        guard runs.count < TrainingSession.maximumRuns else {
+            message = "the session holds \(TrainingSession.maximumRuns) runs, its most; no run queued"
+            return false
+        }
+        return true
+    }
+
     private func add(_ config: RunConfig) {
+        guard hasRoom() else { return }
         guard !runs.contains(where: { $0.config.name == config.name }) else {
             message = "\(config.name) is already in this session"
             return
@@ -215,8 +253,9 @@ private final class Worker {
         let folder = out + "/export"
         do {
             let metrics = try runs.map { run throws(RunError) in try run.folder.readRunMetrics() }
-            let written = try Exporter().export(metrics, dataName: data.name, to: folder)
-            message = "exported \(written.count) files to \(folder)"
+            let result = try Exporter().export(metrics, dataName: data.name, to: folder)
+            let notes = metrics.flatMap(\.unreadable) + result.notes
+            message = "exported \(result.written.count) files to \(folder)" + (notes.first.map { " (\($0))" } ?? "")
         } catch {
             message = "export failed: \(error)"
         }
@@ -256,8 +295,9 @@ private final class Worker {
 
     /// Leaves unfinished runs resumable: their folders keep the last complete epoch.
     func abandonUnfinished() {
+        let cause = StopSignal.pending.map { "stopped by \(StopSignal.name($0))" } ?? "workbench closed"
         for run in runs where !run.isFinished {
-            run.markEnded(.stopped, message: "workbench closed during epoch \(run.nextEpoch); --resume continues it")
+            run.markEnded(.stopped, message: "\(cause) during epoch \(run.nextEpoch); --resume continues it")
         }
     }
 
