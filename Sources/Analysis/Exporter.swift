@@ -28,12 +28,38 @@ public struct Exporter {
             result.append(("ablation-skip", ablation))
             if let falseNegatives = Figures.ablationFalseNegatives(runs) { result.append(("ablation-pr-omega", falseNegatives)) }
         }
-        for run in runs { if let heat = Figures.centreHeatMap(run) { result.append(("centres-\(run.run)", heat)) } }
+        var stems = Set(result.map(\.0))
+        for run in runs {
+            guard let heat = Figures.centreHeatMap(run) else { continue }
+            var stem = "centres-" + Self.fileSafe(run.run)
+            while !stems.insert(stem).inserted { stem += "-2" }
+            result.append((stem, heat))
+        }
         return result
     }
 
-    /// Writes everything asked for into `folder` and returns the paths written.
-    public func export(_ runs: [RunMetrics], dataName: String, to folder: String) throws -> [String] {
+    /// `name` as a file name: letters, digits, `.`, `-` and `_` kept, anything else (a `/`
+    /// from a hand-edited run.json, spaces) turned into `_`, so a file never lands outside
+    /// the export folder.
+    public static func fileSafe(_ name: String) -> String {
+        let safe = String(name.unicodeScalars.map { scalar -> Character in
+            let ascii = scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || "._-".unicodeScalars.contains(scalar))
+            return ascii ? Character(scalar) : "_"
+        })
+        return safe.allSatisfy { $0 == "." } ? "_" : safe
+    }
+
+    /// What `export` wrote, and what it changed about the runs it was given (one line each).
+    public struct Result: Sendable {
+        public var written: [String]
+        public var notes: [String]
+    }
+
+    /// Writes everything asked for into `folder`, runs grouped by `RunGrouping`.
+    /// - Parameter progress: told the file about to be drawn, its number and the count.
+    public func export(_ given: [RunMetrics], dataName: String, to folder: String,
+                       progress: (String, Int, Int) -> Void = { _, _, _ in }) throws -> Result {
+        let (runs, notes) = RunGrouping.prepare(given)
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw PlotError("\(folder): cannot create the folder (\(error.localizedDescription))")
         }
@@ -55,7 +81,9 @@ public struct Exporter {
             if let json = try? encoder.encode(evaluation) { try save(json + Data("\n".utf8), "evaluation.json") }
         }
         let scale = Double(width) / 1600
-        for (stem, figure) in figures(runs, dataName: dataName) {
+        let all = figures(runs, dataName: dataName)
+        for (index, (stem, figure)) in all.enumerated() {
+            progress(stem, index + 1, all.count)
             let renderer = FigureRenderer(figure: figure, scale: scale)
             if formats.contains(.png) {
                 let canvas = try RasterCanvas(width: width, height: height)
@@ -68,6 +96,6 @@ public struct Exporter {
                 try save(Data(canvas.document.utf8), stem + ".svg")
             }
         }
-        return written
+        return Result(written: written, notes: notes)
     }
 }

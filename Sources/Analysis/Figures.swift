@@ -235,11 +235,22 @@ public enum Figures {
     }
 
     /// Distances between class centres of a run's final representations.
+    /// Classes a heat map shows at most: beyond this its cells are too small to read and
+    /// drawing them takes minutes (2,000 classes are 4 million cells).
+    public static let heatMapClassLimit = 40
+
     public static func centreHeatMap(_ run: RunMetrics) -> Figure? {
-        guard let values = run.centreDistances, !run.classNames.isEmpty, values.count == run.classNames.count * run.classNames.count else {
-            return nil
+        let n = run.classNames.count
+        guard let values = run.centreDistances, n > 0, values.count == n * n else { return nil }
+        guard n > heatMapClassLimit else {
+            return Figure(title: "Class-centre distances: \(run.run)", xLabel: "class", yLabel: "class",
+                          content: .heatMap(values: values, labels: run.classNames))
         }
-        return Figure(title: "Class-centre distances: \(run.run)", xLabel: "class", yLabel: "class",
-                      content: .heatMap(values: values, labels: run.classNames))
+        // The classes whose centres lie nearest another class's: where the network confuses classes.
+        let nearest = (0..<n).map { r in (0..<n).filter { $0 != r }.map { values[r * n + $0] }.min() ?? 0 }
+        let shown = (0..<n).sorted { (nearest[$0], $0) < (nearest[$1], $1) }.prefix(heatMapClassLimit).sorted()
+        let subset = shown.flatMap { r in shown.map { values[r * n + $0] } }
+        return Figure(title: "Class-centre distances: \(run.run) (\(shown.count) of \(n) classes, those nearest another)",
+                      xLabel: "class", yLabel: "class", content: .heatMap(values: subset, labels: shown.map { run.classNames[$0] }))
     }
 }

@@ -17,6 +17,17 @@ public struct RunMetrics: Sendable {
     public var forkedFrom: (parent: String, epoch: Int)?
     /// How the run's accuracies were measured, if recorded.
     public var evaluation: EvaluationProtocol?
+    /// Everything that sets the run's results except its seed (the config, canonically
+    /// written), when known: runs are seeds of one configuration only when these agree.
+    public var identity: String?
+    /// Parts of the run's folder that could not be read and are left out, one line each
+    /// naming the file (an export says them, instead of silently drawing less).
+    public var unreadable: [String] = []
+    /// The run's folder, when it was read from one.
+    public var folder: String?
+    /// The seed group the run is drawn and summarised in: its name without `-seedN` until
+    /// `RunGrouping.prepare` sets it from the identities.
+    public var group: String
 
     public init(run: String, method: String, skip: Int? = nil, deputies: Int? = nil, seed: UInt64 = 0, rows: [EpochMetrics],
                 centreDistances: [Double]? = nil, classNames: [String] = []) {
@@ -28,11 +39,8 @@ public struct RunMetrics: Sendable {
         self.rows = rows
         self.centreDistances = centreDistances
         self.classNames = classNames
+        group = Self.groupName(of: run)
     }
-
-    /// The run's name without its seed (`byol-seed2` → `byol`): runs that differ only in
-    /// their seed share a group, drawn as one mean curve with a band.
-    public var group: String { Self.groupName(of: run) }
 
     /// A run name without its `-seedN` suffix.
     public static func groupName(of run: String) -> String {

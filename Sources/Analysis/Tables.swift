@@ -56,15 +56,17 @@ public enum Tables {
     /// (kNN), one per seed group.
     static func summaryRows(_ runs: [RunMetrics]) -> (goal: Double?, rows: [SummaryRow]) {
         let efficiency = LearningEfficiency.table(runs, measure: .knn)
-        var perRun: [String: [Double?]] = [:]
-        for (run, e) in zip(runs, efficiency.rows) {
+        // By position, not by name: runs of different folders may share a name.
+        let perRun: [[Double?]] = zip(runs, efficiency.rows).map { run, e in
             let last = run.last
-            perRun[run.run] = [e.finalAccuracy, e.bestAccuracy, last?.linearTop1, last?.classDivergence, last?.prOmegaAnalytic,
-                               last?.prOmegaMeasured, e.areaUnderCurve]
+            return [e.finalAccuracy, e.bestAccuracy, last?.linearTop1, last?.classDivergence, last?.prOmegaAnalytic,
+                    last?.prOmegaMeasured, e.areaUnderCurve]
                 + LearningEfficiency.fractions.map { f in e.epochsToFraction[f].map(Double.init) }
         }
-        let rows = Figures.seedGroups(runs).map { group -> SummaryRow in
-            let values = group.runs.map { perRun[$0.run] ?? [] }
+        let groups = SeedSpread.groups(Array(runs.indices)) { runs[$0].group }
+        let rows = groups.map { indices -> SummaryRow in
+            let group = (name: indices.name, runs: indices.members.map { runs[$0] })
+            let values = indices.members.map { perRun[$0] }
             var means: [Double?] = [], spreads: [Double?] = []
             for column in numericColumns.indices {
                 let present = values.compactMap { column < $0.count ? $0[column] : nil }.filter(\.isFinite)
@@ -120,7 +122,9 @@ public enum Tables {
             text += "| " + cells.map { $0.isEmpty ? "—" : $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
         }
         if let goal {
-            text += "\nGoal line: \(String(format: "%.2f", goal)) % kNN (the supervised runs' mean final accuracy). "
+            let source = runs.contains { $0.method == "supervised" } ? "the supervised runs' mean final accuracy"
+                : "no supervised run: the best run's final accuracy stands in"
+            text += "\nGoal line: \(String(format: "%.2f", goal)) % kNN (\(source)). "
         }
         text += "kNN AUC is the mean accuracy over the epochs (area under the curve / epochs); an empty "
             + "\"epochs to\" cell means the run never reached that fraction of the goal (with several seeds: "

@@ -24,7 +24,12 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let formats = try Launch.parseList(format, flag: "--format") { Exporter.Format(rawValue: $0) }
+        if let problem = RunFolder.outputProblem(out) { throw ValidationError("--out: \(problem)") }
         let folders = try Self.runFolders(runDirectories)
+        // The export's own metrics.csv would replace the run's (and its reference rows break --resume).
+        if RunFolder(path: out).exists {
+            throw CommandFailure("--out \(out): is a run folder; export writes metrics.csv and would replace the run's own; choose another --out")
+        }
         var runs: [RunMetrics] = [], dataNames = Set<String>()
         for folder in folders {
             do {
@@ -33,19 +38,25 @@ struct ExportCommand: ParsableCommand {
             } catch { throw CommandFailure(error.description) }
         }
         let exporter = Exporter(formats: Set(formats), width: width, height: height)
-        let written: [String]
+        let progress = ProgressLine(enabled: true)
+        let result: Exporter.Result
         do {
-            written = try exporter.export(runs, dataName: dataNames.sorted().joined(separator: ", "), to: out)
+            result = try exporter.export(runs, dataName: dataNames.sorted().joined(separator: ", "), to: out) { stem, index, count in
+                progress.update("export: \(stem)", step: index, of: count)
+            }
         } catch { throw CommandFailure("\(error)") }
-        print("exported \(runs.count) runs: \(written.count) files in \(out)")
-        for path in written { print("  " + path) }
+        progress.clear()
+        for note in runs.flatMap(\.unreadable) + result.notes { Workbench.warn(note) }
+        let counted = runs.count - result.notes.filter { $0.hasSuffix("counted once") }.count
+        print("exported \(counted) runs: \(result.written.count) files in \(out)")
+        for path in result.written { print("  " + path) }
     }
 
     /// The run folders named by `paths`, directly or one level down, in a stable order.
     static func runFolders(_ paths: [String]) throws -> [RunFolder] {
         var result: [RunFolder] = []
         for path in paths {
-            let direct = RunFolder(path: path)
+            let direct = RunFolder(path: path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path)
             if direct.exists { result.append(direct); continue }
             guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else {
                 throw CommandFailure("\(path): no such folder")

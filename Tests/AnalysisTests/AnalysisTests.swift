@@ -142,3 +142,34 @@ import Testing
         #expect(reader?.read(["x", "byol", "1"]) == nil)
     }
 }
+
+/// The one rule for pooling runs as seeds (issue 27, items 9 and 12).
+@Suite struct RunGroupingTests {
+    func run(_ name: String, folder: String, identity: String, seed: UInt64 = 0, knn: Double) -> RunMetrics {
+        var row = EpochMetrics(epoch: 1)
+        row.knnTop1 = knn
+        var metrics = RunMetrics(run: name, method: "simclr", seed: seed, rows: [row])
+        metrics.identity = identity
+        metrics.folder = folder
+        return metrics
+    }
+
+    @Test func seedsPoolOnlyWithTheSameConfiguration() {
+        let runs = [run("simclr", folder: "a/simclr", identity: "A", knn: 60), run("simclr-seed1", folder: "a/simclr-seed1", identity: "A", seed: 1, knn: 62),
+                    run("simclr", folder: "b/simclr", identity: "B", knn: 10)]
+        let (prepared, notes) = RunGrouping.prepare(runs)
+        #expect(prepared.map(\.group) == ["a/simclr", "a/simclr", "b/simclr"])
+        #expect(notes.count == 1)
+        let rows = CSV.parse(Tables.summaryCSV(prepared)).dropFirst().filter { $0.count > 3 }
+        #expect(rows.map { $0[2] } == ["2", "1"])
+        #expect(rows.map { $0[3] } == ["61.00", "10.00"], "each group its own mean: \(rows)")
+    }
+
+    @Test func copiesAndRepeatedFoldersCountOnce() {
+        let runs = (0..<28).map { i in run("simclr", folder: "copy\(i)/simclr", identity: "A", knn: 60) }
+            + [run("simclr", folder: "copy0/simclr", identity: "A", knn: 60)]
+        let (prepared, notes) = RunGrouping.prepare(runs)
+        #expect(prepared.count == 1 && notes.count == 28)
+        #expect(CSV.parse(Tables.summaryCSV(prepared))[1][2] == "1")
+    }
+}

@@ -134,7 +134,7 @@ import TestSupport
             RunMetrics(run: "triplet-skip5-dep9", method: "triplet", skip: 5, rows: rows([70, 75, 79])),
             RunMetrics(run: "supervised", method: "supervised", rows: rows([70, 80, 85])),
         ]
-        let written = try Exporter().export(runs, dataName: "test", to: folder)
+        let written = try Exporter().export(runs, dataName: "test", to: folder).written
         let names = Set(written.map { ($0 as NSString).lastPathComponent })
         for stem in ["accuracy-knn", "accuracy-linear", "class-divergence", "pr-omega", "ablation-skip", "centres-triplet-skip1-dep9"] {
             #expect(names.contains(stem + ".png") && names.contains(stem + ".svg"), "\(stem) missing")
