@@ -18,6 +18,30 @@
 #error "ncursesw headers not found: install libncursesw5-dev"
 #endif
 
+#include <stdio.h>
+#include <termios.h>
+#include <unistd.h>
+
+/// Opens the screen on stdout/stdin like initscr, but returns 0 instead of printing and
+/// exiting when the terminal type is unknown (TERM unset or not in terminfo).
+static inline int wb_open_screen(void) {
+    SCREEN *screen = newterm(NULL, stdout, stdin);
+    if (screen == NULL) return 0;
+    set_term(screen);
+    return 1;
+}
+
+/// Turns terminal flow control off (Ctrl-S would stop output until Ctrl-Q, freezing the
+/// screen's writes) and tells ncurses to keep that as the program's mode.
+static inline void wb_no_flow_control(void) {
+    struct termios mode;
+    if (tcgetattr(STDIN_FILENO, &mode) == 0) {
+        mode.c_iflag &= ~(tcflag_t)(IXON | IXOFF);
+        tcsetattr(STDIN_FILENO, TCSANOW, &mode);
+    }
+    def_prog_mode();
+}
+
 static inline int wb_lines(void) { return LINES; }
 static inline int wb_cols(void) { return COLS; }
 static inline int wb_colors(void) { return COLORS; }

@@ -65,6 +65,18 @@ public struct CellGrid: Sendable, Equatable {
         set { if x >= 0 && y >= 0 && x < width && y < height { cells[y * width + x] = newValue } }
     }
 
+    /// An ASCII stand-in for a character a terminal without UTF-8 (`LANG=C`) cannot show:
+    /// ω reads as w, · as a dot, arrows as > and <, anything else unknown as ?.
+    public static func ascii(_ character: Character) -> Character {
+        if character.isASCII { return character }
+        let table: [Character: Character] = [
+            "·": ".", "ω": "w", "τ": "t", "γ": "g", "→": ">", "←": "<", "↳": ">", "↑": "^", "↓": "v",
+            "±": "~", "×": "x", "…": ".", "—": "-", "–": "-", "≈": "~", "≥": ">", "≤": "<", "█": "#",
+            "÷": "/", "░": ".", "▏": "|", "▕": "|", "━": "-", "─": "-", "│": "|", "┄": ".", "″": "\"", "′": "'", "✓": "v", "✗": "x",
+        ]
+        return table[character] ?? "?"
+    }
+
     /// Writes `text` from (x, y), clipped to `limit` cells (and to the grid).
     public mutating func put(_ text: String, x: Int, y: Int, ink: Ink = .normal, bold: Bool = false,
                              reverse: Bool = false, limit: Int? = nil) {
@@ -72,7 +84,7 @@ public struct CellGrid: Sendable, Equatable {
         let end = limit.map { x + $0 } ?? width
         for character in text {
             guard column < end else { break }
-            self[column, y] = Cell(asciiOnly && !character.isASCII ? "?" : character, ink: ink, bold: bold, reverse: reverse)
+            self[column, y] = Cell(asciiOnly ? Self.ascii(character) : character, ink: ink, bold: bold, reverse: reverse)
             column += 1
         }
     }

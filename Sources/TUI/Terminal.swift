@@ -5,8 +5,6 @@ import Synchronization
 /// The ncurses sink: sets the terminal up, copies a cell grid to it in one pass, reads
 /// keys, and always gives the terminal back. Only the UI thread touches it.
 public final class Terminal {
-    /// Set by the SIGINT handler; the UI loop reads it and quits cleanly.
-    public static let interrupted = Atomic<Bool>(false)
     public private(set) var colours = false
     private var open = false
 
@@ -20,24 +18,29 @@ public final class Terminal {
             throw TerminalError(description: "the workbench needs a terminal (standard input and output are not one); for scripts use `workbench compare` or `workbench train`")
         }
         setlocale(LC_ALL, "")
-        // A parent may have blocked or ignored these (a test runner, a supervisor); the screen
-        // needs window-size changes and Ctrl-C, so take them back.
+        // A parent may have blocked or ignored this (a test runner, a supervisor); the screen
+        // needs window-size changes, so take it back. The stop signals are the caller's
+        // (StopSignal): the UI loop polls them and quits cleanly.
         var signals = sigset_t()
         sigemptyset(&signals)
         sigaddset(&signals, SIGWINCH)
-        sigaddset(&signals, SIGINT)
         pthread_sigmask(SIG_UNBLOCK, &signals, nil)
         signal(SIGWINCH, SIG_DFL)
-        guard initscr() != nil else { throw TerminalError(description: "cannot initialise the terminal (is TERM set?)") }
+        let type = ProcessInfo.processInfo.environment["TERM"] ?? ""
+        guard wb_open_screen() != 0 else {
+            throw TerminalError(description: type.isEmpty
+                ? "TERM is not set, so the terminal's type is unknown; set it (for example TERM=xterm-256color)"
+                : "the terminal type TERM=\(type) is not known to terminfo; set TERM to one that is (for example xterm-256color)")
+        }
         open = true
         atexit { if isendwin() == false { endwin() } }
-        signal(SIGINT) { _ in Terminal.interrupted.store(true, ordering: .relaxed) }
         cbreak()
         noecho()
         keypad(wb_stdscr(), true)
         curs_set(0)
         wtimeout(wb_stdscr(), 50)
         set_escdelay(25)  // Escape acts at once instead of waiting a second for a sequence
+        wb_no_flow_control()
         if has_colors() && ProcessInfo.processInfo.environment["NO_COLOR"] == nil {
             start_color()
             use_default_colors()

@@ -5,29 +5,36 @@ import Trainer
 /// ten times a second (only when something changed), and sends commands to the session.
 public final class WorkbenchApp {
     let session: TrainingSession
+    let terminal: Terminal
     private var state = UIState()
     private var drawingSeconds = 0.0
     private var cpu = CPUMeter()
 
-    public init(session: TrainingSession) { self.session = session }
+    /// - Parameter terminal: opened before the session's runs are made, so that a terminal
+    ///   that cannot be used leaves no run folder marked running.
+    public init(session: TrainingSession, terminal: Terminal) {
+        self.session = session
+        self.terminal = terminal
+    }
 
     /// What the session cost: seconds spent drawing against seconds the session ran.
     public struct Report: Sendable {
         public let drawingSeconds: Double
         public let sessionSeconds: Double
         public let outDirectory: String
+        /// The stop signal that ended the session, if one did (not `q`).
+        public let signal: Int32?
     }
 
     /// Runs until the user quits; the terminal is restored before returning.
-    public func run() throws(Terminal.TerminalError) -> Report {
-        let terminal = try Terminal()
+    public func run() -> Report {
         let started = Date()
         session.start()
         var lastRevision = -1, lastDraw = Date.distantPast
         var lastSize = (width: 0, height: 0)
         var dirty = true, cpuPercent: Double?
         loop: while true {
-            if Terminal.interrupted.load(ordering: .relaxed) { break }
+            if StopSignal.pending != nil { break }
             let snapshot = session.snapshot
             if let key = terminal.readKey() {
                 switch KeyMap.action(for: key, state: state, snapshot: snapshot) {
@@ -69,7 +76,7 @@ public final class WorkbenchApp {
         session.waitUntilFinished()
         terminal.restore()
         return Report(drawingSeconds: drawingSeconds, sessionSeconds: Date().timeIntervalSince(started),
-                      outDirectory: session.snapshot.outDirectory)
+                      outDirectory: session.snapshot.outDirectory, signal: StopSignal.pending)
     }
 }
 

@@ -107,6 +107,10 @@ func sampleSnapshot() -> SessionSnapshot {
     @Test func asciiFallbackUsesNoWideCharacters() {
         let ascii = Screen.render(sampleSnapshot(), state: UIState(), width: 130, height: 40, asciiOnly: true)
         #expect(ascii.text.unicodeScalars.allSatisfy { $0.isASCII || $0 == "\n" })
+        // Under LANG=C the titles read in ASCII words, not question marks: Pr(w|A), a dot for ·.
+        #expect(ascii.text.contains("Pr(w|A)") && ascii.text.contains("Learning curves . kNN"), "\(ascii.text)")
+        let panels = ascii.text.split(separator: "\n").dropLast(2).joined(separator: "\n")  // the status line names the ? key
+        #expect(!panels.contains("?"), "a character without a stand-in:\n\(ascii.text)")
     }
 }
 

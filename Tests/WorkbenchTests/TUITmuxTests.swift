@@ -28,9 +28,10 @@ import Trainer
             return false
         }
 
-        /// Starts `workbench arguments` (UTF-8, 120×36) in the session; `after` runs once it exits.
-        func launch(_ arguments: String, after: String = "") {
-            let command = "LANG=C.UTF-8 LC_ALL=C.UTF-8 WORKBENCH_THREADS=${WORKBENCH_THREADS:-1} '\(WorkbenchBinary.path)' \(arguments)\(after); sleep 600"
+        /// Starts `workbench arguments` (UTF-8, 120×36) in the session; `after` runs once it
+        /// exits, `shell` before it (in the same shell).
+        func launch(_ arguments: String, after: String = "", shell: String = "") {
+            let command = "\(shell)LANG=C.UTF-8 LC_ALL=C.UTF-8 WORKBENCH_THREADS=${WORKBENCH_THREADS:-1} '\(WorkbenchBinary.path)' \(arguments)\(after); sleep 600"
             run(["new-session", "-d", "-s", session, "-x", "120", "-y", "36", command])
         }
 
@@ -141,6 +142,106 @@ import Trainer
                 "no diverged mark:\n\(tmux.screen())")
         #expect(tmux.wait(timeout: 10) { $0.contains("Learning curves") }, "the workbench did not stay open")
         tmux.keys("q")
+    }
+
+    /// The pid of the workbench the session's shell started.
+    func workbenchPid(_ tmux: Tmux) -> Int32? {
+        let shell = tmux.run(["display-message", "-p", "-t", tmux.session, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let children = spawnAndWait(["pgrep", "-P", shell]).output.split(separator: "\n")
+        return children.first.flatMap { Int32($0.trimmingCharacters(in: .whitespaces)) }
+    }
+
+    /// Ctrl-\ twice, SIGHUP and SIGTERM each end the workbench as `q` would: runs marked
+    /// stopped with the signal's name, the terminal given back in canonical mode with echo
+    /// (read by `stty -a` in the same pane), and the documented status 128 + N.
+    @Test func stopSignalsSaveTheRunsAndRestoreTheTerminal() throws {
+        let cases: [(name: String, status: Int, send: (Tmux, Int32) -> Void)] = [
+            ("SIGQUIT", 131, { tmux, _ in tmux.keys("C-\\"); tmux.keys("C-\\") }),
+            ("SIGHUP", 129, { _, pid in kill(pid, SIGHUP) }),
+            ("SIGTERM", 143, { _, pid in kill(pid, SIGTERM) }),
+        ]
+        for (name, status, send) in cases {
+            let out = makeTemporaryFolder("tui-signal")
+            defer { try? FileManager.default.removeItem(atPath: out) }
+            let tmux = Tmux()
+            // The shell ignores SIGQUIT so that the second Ctrl-\ cannot end it before it reports.
+            tmux.launch("--data synthetic --methods simclr,triplet --epochs 50 --train-size 2048 --batch 128 --out '\(out)/session'",
+                        after: "; echo \"EXIT=$?\" > '\(out)/exit'; stty -a > '\(out)/stty'", shell: "trap '' QUIT; ")
+            #expect(tmux.wait(timeout: 60) { _ in
+                (try? RunFolder(path: out + "/session/simclr").readMetrics().count) ?? 0 >= 2
+            }, "\(name): no epoch finished:\n\(tmux.screen())")
+            let pid = try #require(workbenchPid(tmux), "\(name): no workbench process")
+            send(tmux, pid)
+            #expect(tmux.wait(timeout: 30) { _ in exists(out + "/stty") }, "\(name): the workbench did not exit:\n\(tmux.screen())")
+            let exit = (try? String(contentsOfFile: out + "/exit", encoding: .utf8)) ?? ""
+            #expect(exit.trimmingCharacters(in: .whitespacesAndNewlines) == "EXIT=\(status)", "\(name): \(exit)")
+            let stty = (try? String(contentsOfFile: out + "/stty", encoding: .utf8)) ?? ""
+            let flags = Set(stty.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).map(String.init))
+            #expect(flags.contains("icanon") && flags.contains("echo") && !flags.contains("-icanon") && !flags.contains("-echo"),
+                    "\(name): terminal left raw: \(stty)")
+            #expect(!tmux.screen().contains("Crash") && !tmux.screen().contains("backtrace"), "\(name): a crash report was drawn")
+            for run in ["simclr", "triplet-skip1-dep9"] {
+                let record = try RunFolder(path: out + "/session/" + run).readRecord()
+                #expect(record.status == .stopped && record.message?.contains("stopped by \(name)") == true, "\(name): \(record.status)")
+            }
+        }
+    }
+
+    /// Ctrl-S (flow control) must not freeze the screen: keys still work after it.
+    @Test func ctrlSDoesNotFreezeTheScreen() throws {
+        let out = makeTemporaryFolder("tui-ctrl-s")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let tmux = Tmux()
+        tmux.launch("--data synthetic --methods simclr --epochs 50 --train-size 1024 --batch 128 --out '\(out)/session'",
+                    after: "; echo \"EXIT=$?\" > '\(out)/exit'")
+        #expect(tmux.wait(timeout: 60) { $0.contains("Learning curves") })
+        tmux.keys("C-s")
+        tmux.keys("?")
+        #expect(tmux.wait(timeout: 10) { $0.contains("Keys (any key closes)") }, "the screen froze after Ctrl-S:\n\(tmux.screen())")
+        tmux.keys("Escape")
+        tmux.keys("q")
+        #expect(tmux.wait(timeout: 30) { _ in exists(out + "/exit") }, "q did not quit after Ctrl-S")
+    }
+
+    /// A storm of every documented key queues no more than the session's cap, and q still
+    /// quits within seconds (the commands behind it are dropped).
+    @Test func aKeyStormIsCappedAndQuitStillQuits() throws {
+        let out = makeTemporaryFolder("tui-storm")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let tmux = Tmux()
+        tmux.launch("--data synthetic --methods triplet --epochs 50 --train-size 512 --batch 64 --out '\(out)/session'",
+                    after: "; echo \"EXIT=$?\" > '\(out)/exit'")
+        #expect(tmux.wait(timeout: 60) { _ in (try? RunFolder(path: out + "/session/triplet-skip1-dep9").readMetrics().count) ?? 0 >= 2 })
+        let storm = ["s", "Enter", "r", "f", "+", ">", "]", "[", "<", "-", "j", "k", "Tab", "BTab", "Down", "Up", "m", "Space", "x", "e"]
+        for _ in 0..<20 { tmux.run(["send-keys", "-t", tmux.session] + storm + storm + ["s", "s", "s", "Enter", "r", "r"]) }
+        let quitAt = Date()
+        tmux.keys("q")
+        #expect(tmux.wait(timeout: 60) { _ in exists(out + "/exit") }, "q did not quit:\n\(tmux.screen())")
+        let seconds = Date().timeIntervalSince(quitAt)
+        let folders = ((try? FileManager.default.contentsOfDirectory(atPath: out + "/session")) ?? []).filter { $0 != "export" }
+        #expect(folders.count <= TrainingSession.maximumRuns, "\(folders.count) runs")
+        #expect(seconds < 30 * sanitizerSlowdown, "quitting took \(seconds) s")
+        let exit = (try? String(contentsOfFile: out + "/exit", encoding: .utf8)) ?? ""
+        #expect(exit.contains("EXIT=0"))
+    }
+
+    /// An unknown or missing TERM is one line, and no run folder is left marked running.
+    @Test func anUnknownTerminalTypeIsOneLineAndLeavesNoRunningRun() throws {
+        for term in ["", "no-such-terminal"] {
+            let out = makeTemporaryFolder("tui-term")
+            defer { try? FileManager.default.removeItem(atPath: out) }
+            let tmux = Tmux()
+            let setting = term.isEmpty ? "unset TERM; " : "export TERM=\(term); "
+            tmux.launch("--data synthetic --methods simclr --epochs 5 --train-size 512 --batch 64 --out '\(out)/session' 2> '\(out)/stderr'",
+                        after: "; echo \"EXIT=$?\" > '\(out)/exit'", shell: setting)
+            #expect(tmux.wait(timeout: 30) { _ in exists(out + "/exit") }, "TERM=\(term): it did not exit")
+            let stderr = (try? String(contentsOfFile: out + "/stderr", encoding: .utf8)) ?? ""
+            #expect(stderr.split(separator: "\n").count == 1 && stderr.contains("TERM"), "TERM=\(term): \(stderr)")
+            #expect(!stderr.contains("Error opening terminal"))
+            let exit = (try? String(contentsOfFile: out + "/exit", encoding: .utf8)) ?? ""
+            #expect(exit.contains("EXIT=1"))
+            #expect(!RunFolder(path: out + "/session/simclr").exists, "a run folder was made before the terminal was known")
+        }
     }
 
     @Test func withoutATerminalItPointsToTheHeadlessCommands() throws {
