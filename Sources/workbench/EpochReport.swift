@@ -16,6 +16,10 @@ enum EpochReport {
                 progress.finish(describe(run: run, row: row))
             case let .failed(_, message):
                 progress.error(message)
+            case let .stopped(signal, runs):
+                let names = runs.map(\.config.name).joined(separator: ", ")
+                progress.error("stopped by \(StopSignal.name(signal)); finished epochs are kept"
+                               + (runs.isEmpty ? "" : " and \(names) can be continued with --resume"))
             }
         }
     }
@@ -27,6 +31,19 @@ enum EpochReport {
         return "\(name) epoch \(epoch) loss \(value(row.loss, "%9.4f"))  knn \(value(row.knnTop1, "%6.2f"))%  "
             + "div \(value(row.classDivergence, "%.3f"))  Pr(ω|A) \(value(row.prOmegaMeasured, "%.3f"))"
             + " (analytic \(value(row.prOmegaAnalytic, "%.3f")))  \(value(row.imagesPerSecond, "%5.0f")) img/s  \(value(row.wallSeconds, "%.1f")) s"
+    }
+}
+
+/// Writes to stderr, ignoring failures: after SIGHUP the terminal is gone, and Foundation's
+/// FileHandle.write traps on a failed write.
+enum StandardError {
+    static func write(_ text: String) {
+        var bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { Foundation.write(2, $0.baseAddress! + offset, $0.count - offset) }
+            if written > 0 { offset += written } else if written < 0 && errno == EINTR { continue } else { return }
+        }
     }
 }
 
@@ -51,10 +68,15 @@ final class ProgressLine {
         write((isTerminal ? "\r\u{1B}[K" : "") + line + "\n")
     }
 
+    /// Removes the bar, leaving the line empty for what comes next.
+    func clear() {
+        if enabled && isTerminal { write("\r\u{1B}[K") }
+    }
+
     /// A failure: printed even when progress is off.
     func error(_ message: String) {
         write((isTerminal && enabled ? "\r\u{1B}[K" : "") + "workbench: error: " + message + "\n")
     }
 
-    private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+    private func write(_ text: String) { StandardError.write(text) }
 }

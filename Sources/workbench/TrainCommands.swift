@@ -9,7 +9,7 @@ struct TrainCommand: ParsableCommand {
         commandName: "train", abstract: "Train one method, writing OUT/<run>/metrics.csv, run.json and checkpoints.")
 
     @Option(help: "simclr, moco, byol, triplet or supervised.") var method: MethodKind?
-    @Option(help: "Truncated triplet: ranked negatives skipped (the truncation threshold).") var skip = 1
+    @Option(parsing: .unconditional, help: "Truncated triplet: ranked negatives skipped (the truncation threshold).") var skip = 1
     @Option(help: ArgumentHelp("Fork a triplet run from its latest checkpoint with other --skip, --deputies, --gamma (and --epochs); the fork goes beside its parent unless --out is given.",
                                valueName: "RUN_DIR[@EPOCH]"))
     var fork: String?
@@ -24,11 +24,12 @@ struct TrainCommand: ParsableCommand {
     func run() throws {
         if let fork { return try runFork(fork) }
         guard let method else { return }
-        try Launch.run([options.config(method, skip: skip)], options: options, output: output)
+        try Launch.run(options.expandingSeeds([options.config(method, skip: skip)]), options: options, output: output)
     }
 
     /// `--fork RUN_DIR[@EPOCH]`: the parent's config with the new truncation settings.
     private func runFork(_ spec: String) throws {
+        if let out = output.out, let problem = RunFolder.outputProblem(out) { throw CommandFailure.usage("--out: \(problem)") }
         var path = spec, epoch: Int?
         if let at = spec.lastIndex(of: "@") {
             guard let value = Int(spec[spec.index(after: at)...]), value >= 0 else {
@@ -43,6 +44,7 @@ struct TrainCommand: ParsableCommand {
         let parentConfig: RunConfig
         do { parentConfig = try parent.readRecord().config } catch { throw CommandFailure(error.description) }
         try configureThreads()
+        StopSignal.install()
         let data: Dataset
         do { data = try DataCatalog.load(parentConfig.data).limitingTrain(to: parentConfig.trainLimit) } catch {
             throw CommandFailure(error.description)
@@ -53,8 +55,7 @@ struct TrainCommand: ParsableCommand {
             run = try TrainingRun.fork(parent: parent, epoch: epoch, skip: skip, deputies: options.deputies, gamma: options.gamma,
                                        epochs: options.epochs, data: data, out: out.isEmpty ? "." : out, resume: output.resume)
         } catch { throw CommandFailure(error.description) }
-        let failures = RunScheduler.runAll([run], events: EpochReport.handler(ProgressLine(enabled: !options.quiet)))
-        if !failures.isEmpty { throw ExitCode.failure }
+        try Launch.train([run], quiet: options.quiet)
     }
 }
 
@@ -64,7 +65,7 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare", abstract: "Train several methods side by side, epoch by epoch in turn.")
 
     @Option(help: "Comma-separated methods.") var methods = "simclr,moco,byol,triplet,supervised"
-    @Option(help: "Truncated triplet: ranked negatives skipped.") var skip = 1
+    @Option(parsing: .unconditional, help: "Truncated triplet: ranked negatives skipped.") var skip = 1
     @Option(help: "An experiment file (JSON, see examples/): it names the runs; --data, --epochs, --lr, --train-size and --out still override it.")
     var config: String?
     @OptionGroup var options: TrainingOptions
@@ -82,7 +83,7 @@ struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep", abstract: "The truncation ablation: one triplet run per value of --skip.")
 
-    @Option(help: "Comma-separated truncation thresholds.") var skip = "0,1,2,3,5,10"
+    @Option(parsing: .unconditional, help: "Comma-separated truncation thresholds.") var skip = "0,1,2,3,5,10"
     @Option(help: "An experiment file (JSON, see examples/): it names the runs; --data, --epochs, --lr, --train-size and --out still override it.")
     var config: String?
     @OptionGroup var options: TrainingOptions
@@ -98,10 +99,12 @@ struct SweepCommand: ParsableCommand {
 /// What the three training commands share: validation, data, the scheduler, the exit status.
 enum Launch {
     static func parseList<T>(_ text: String, flag: String, _ parse: (String) -> T?) throws -> [T] {
-        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard !parts.isEmpty else { throw CommandFailure("\(flag) is empty") }
+        let parts = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard parts.contains(where: { !$0.isEmpty }) else { throw CommandFailure.usage("\(flag) is empty") }
         return try parts.map { part in
-            guard let value = parse(part) else { throw CommandFailure("\(flag): '\(part)' is not valid") }
+            guard let value = parse(part) else {
+                throw CommandFailure.usage(part.isEmpty ? "\(flag): \"\(text)\" has an empty item" : "\(flag): '\(part)' is not valid")
+            }
             return value
         }
     }
@@ -109,7 +112,7 @@ enum Launch {
     /// Runs the experiment file at `path`, with the flags the user gave on top of it.
     static func run(experiment path: String, options: TrainingOptions, output: OutputOptions) throws {
         let experiment = try experimentConfigs(path, options: options)
-        try run(experiment.configs, options: options, output: output, defaultOut: experiment.out)
+        try run(experiment.configs, options: options, output: output, defaultOut: experiment.out, fromFile: true)
     }
 
     /// The runs of the experiment file at `path` with the flags given on top, and its `out`.
@@ -120,11 +123,19 @@ enum Launch {
         return (options.overriding(file.configs(defaultData: DataCatalog.defaultName)), file.out)
     }
 
-    static func run(_ configs: [RunConfig], options: TrainingOptions, output: OutputOptions, defaultOut: String? = nil) throws {
+    /// - Parameter fromFile: the configs come from an experiment file, so a bad value is the
+    ///   file's (exit status 1), not the command line's (64).
+    static func run(_ configs: [RunConfig], options: TrainingOptions, output: OutputOptions, defaultOut: String? = nil,
+                    fromFile: Bool = false) throws {
         // Checks that need no data come first, so a bad flag costs nothing.
-        for c in configs { if let problem = c.problems().first { throw CommandFailure(problem) } }
+        if let out = output.out, let problem = RunFolder.outputProblem(out) { throw CommandFailure.usage("--out: \(problem)") }
+        for c in configs { if let problem = c.problems().first { throw CommandFailure(problem, status: fromFile ? 1 : 64) } }
         guard let first = configs.first else { throw CommandFailure("no runs to train") }
+        guard configs.count <= ExperimentFile.maximumRuns else {
+            throw CommandFailure.usage("\(configs.count) runs are more than the \(ExperimentFile.maximumRuns) an experiment holds")
+        }
         try configureThreads()
+        StopSignal.install()
         let data: Dataset
         do { data = try DataCatalog.load(first.data).limitingTrain(to: first.trainLimit) } catch {
             throw CommandFailure(error.description)
@@ -133,7 +144,14 @@ enum Launch {
         do {
             runs = try RunScheduler.prepare(configs, data: data, out: output.out ?? defaultOut ?? "runs", resume: output.resume)
         } catch { throw CommandFailure(error.description) }
-        let failures = RunScheduler.runAll(runs, events: EpochReport.handler(ProgressLine(enabled: !options.quiet)))
+        try train(runs, quiet: options.quiet)
+    }
+
+    /// Trains prepared runs to their end, or until a stop signal: then every unfinished run
+    /// is marked stopped (resumable) and the process exits 128 + the signal's number.
+    static func train(_ runs: [TrainingRun], quiet: Bool) throws {
+        let failures = RunScheduler.runAll(runs, events: EpochReport.handler(ProgressLine(enabled: !quiet)))
+        if let signal = StopSignal.pending { throw ExitCode(StopSignal.exitStatus(signal)) }
         if !failures.isEmpty { throw ExitCode.failure }
     }
 }

@@ -6,23 +6,23 @@ import Trainer
 struct TrainingOptions: ParsableArguments {
     @OptionGroup var dataOptions: DataOptions
     @Option(help: "mlp or convnet.") var backbone: Backbone = .mlp
-    @Option(help: "Epochs to train (default: the reference budget: 20 for mlp, 10 for convnet, 50 on fmnist).")
+    @Option(parsing: .unconditional, help: "Epochs to train (default: the reference budget: 20 for mlp, 10 for convnet, 50 on fmnist).")
     var epochs: Int?
-    @Option(help: "Images per step (two views each).") var batch = 256
-    @Option(help: "Base learning rate (default 0.06 × batch / 256).") var lr: Float?
-    @Option(help: "Seed of weights, shuffling and augmentation.") var seed: UInt64 = 0
-    @Option(name: .customLong("train-size"), help: "Use only the first N training images.") var trainSize: Int?
+    @Option(parsing: .unconditional, help: "Images per step (two views each).") var batch = 256
+    @Option(parsing: .unconditional, help: "Base learning rate (default 0.06 × batch / 256).") var lr: Float?
+    @Option(parsing: .unconditional, help: "Seed of weights, shuffling and augmentation.") var seed: UInt64 = 0
+    @Option(name: .customLong("train-size"), parsing: .unconditional, help: "Use only the first N training images.") var trainSize: Int?
     @Option(help: "Comma-separated seeds: every run once per seed; figures draw the mean with a min–max band (overrides --seed).")
     var seeds: String?
     @Flag(help: "No progress output.") var quiet = false
 
-    @Option(help: "Truncated triplet: deputies averaged after the skipped negatives.") var deputies = 9
-    @Option(help: "Truncated triplet: weight of the positive distance.") var gamma: Float = 2
-    @Option(help: "Truncated triplet: hinge margin.") var margin: Float = 100
+    @Option(parsing: .unconditional, help: "Truncated triplet: deputies averaged after the skipped negatives.") var deputies = 9
+    @Option(parsing: .unconditional, help: "Truncated triplet: weight of the positive distance.") var gamma: Float = 2
+    @Option(parsing: .unconditional, help: "Truncated triplet: hinge margin.") var margin: Float = 100
     @Option(help: "Truncated triplet negative: truncated (skip/deputies) or median.") var negative: NegativeChoice = .truncated
-    @Option(help: "Temperature of simclr (default 0.5) or moco (default 0.2).") var temperature: Float?
-    @Option(help: "MoCo queue length.") var queue = 4096
-    @Option(name: .customLong("target-momentum"), help: "byol, triplet, moco: base momentum of the target / key network.")
+    @Option(parsing: .unconditional, help: "Temperature of simclr (default 0.5) or moco (default 0.2).") var temperature: Float?
+    @Option(parsing: .unconditional, help: "MoCo queue length.") var queue = 4096
+    @Option(name: .customLong("target-momentum"), parsing: .unconditional, help: "byol, triplet, moco: base momentum of the target / key network.")
     var targetMomentum: Float = 0.99
     @Flag(name: .customLong("fixed-momentum"), help: "byol, triplet: keep the target momentum at its base instead of raising it to 1.")
     var fixedMomentum = false
@@ -33,9 +33,12 @@ struct TrainingOptions: ParsableArguments {
 
     func validate() throws {
         if let epochs, epochs <= 0 { throw ValidationError("--epochs must be positive, got \(epochs)") }
-        if let lr, !(lr > 0) { throw ValidationError("--lr must be positive, got \(lr)") }
+        if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be positive and finite, got \(lr)") }
         if batch < 2 { throw ValidationError("--batch must be at least 2, got \(batch)") }
         if let trainSize, trainSize < 2 { throw ValidationError("--train-size must be at least 2, got \(trainSize)") }
+        if !(gamma > 0 && gamma.isFinite) { throw ValidationError("--gamma must be positive, got \(gamma)") }
+        if !(margin > 0 && margin.isFinite) { throw ValidationError("--margin must be positive, got \(margin)") }
+        _ = try seedList()
     }
 
     /// The config of a run of `method` with these options.
@@ -62,8 +65,14 @@ struct TrainingOptions: ParsableArguments {
     /// The seeds of `--seeds`, or nil when only `--seed` was given.
     func seedList() throws -> [UInt64]? {
         guard let seeds else { return nil }
-        let list = try Launch.parseList(seeds, flag: "--seeds") { UInt64($0) }
-        guard Set(list).count == list.count else { throw CommandFailure("--seeds lists a seed twice") }
+        let list: [UInt64]
+        do { list = try Launch.parseList(seeds, flag: "--seeds") { UInt64($0) } } catch {
+            throw ValidationError("\(error) (seeds are whole numbers ≥ 0, separated by commas: --seeds 0,1,2)")
+        }
+        guard Set(list).count == list.count else { throw ValidationError("--seeds lists a seed twice") }
+        guard list.count <= ExperimentFile.maximumRuns else {
+            throw ValidationError("--seeds lists \(list.count) seeds; an experiment holds at most \(ExperimentFile.maximumRuns) runs")
+        }
         return list
     }
 

@@ -28,7 +28,7 @@ struct Workbench: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let failure as CommandFailure {
-            fail(failure.description)
+            fail(failure.description, status: failure.status)
         } catch let code as ExitCode {
             exit(withError: code)
         } catch {
@@ -39,8 +39,13 @@ struct Workbench: ParsableCommand {
         }
     }
 
+    /// Something the user should know that does not stop the command: one line on stderr.
+    static func warn(_ message: String) {
+        StandardError.write("workbench: warning: \(message)\n")
+    }
+
     static func fail(_ message: String, status: Int32 = 1) -> Never {
-        FileHandle.standardError.write(Data("workbench: error: \(message)\n".utf8))
+        StandardError.write("workbench: error: \(message)\n")
         Foundation.exit(status)
     }
 }
@@ -70,10 +75,19 @@ func openTrainedRun(_ path: String) throws -> (run: TrainingRun, data: Dataset) 
     return (try TrainingRun(config: config, data: data, folder: folder, resume: true), data)
 }
 
-/// A failure to report as one line on stderr with exit status 1.
+/// A failure to report as one line on stderr. Exit statuses (README, "Exit status"): 64 when
+/// the command line is wrong (a flag, its value, values that cannot train together), 1 when
+/// the input it names (data, files, folders, environment) is unusable or the work failed.
 struct CommandFailure: Error, CustomStringConvertible {
     let description: String
-    init(_ message: String) { description = message }
+    let status: Int32
+    init(_ message: String, status: Int32 = 1) {
+        description = message
+        self.status = status
+    }
+
+    /// A wrong command line: exit status 64, as ArgumentParser gives its own refusals.
+    static func usage(_ message: String) -> CommandFailure { CommandFailure(message, status: 64) }
 }
 
 /// Sets the BLAS and the layer kernels to use every core the machine has, or as many threads
