@@ -66,9 +66,11 @@ fuzz-corpus: deps
 	WORKBENCH_WRITE_CORPUS=1 $(SWIFT) test --skip-build --filter writeSeedCorpus
 
 ## A 100-epoch 4-method session in the workbench under a storm of resizes and keys;
-## resident memory sampled every epoch (scripts/soak.sh; about an hour on 2 cores).
+## resident memory sampled every epoch (scripts/soak.sh; about an hour on 2 cores); then every
+## documented key at random for two minutes: the run cap holds, memory stays flat, q quits (scripts/key-storm.sh).
 soak: deps
 	scripts/soak.sh
+	scripts/key-storm.sh
 
 ## The shipped experiments (examples/), figures and tables into docs/results/ (hours on 2 cores;
 ## REPRODUCE_SUFFIX=-quick runs the quick variants in minutes).

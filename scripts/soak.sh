@@ -18,12 +18,8 @@ tolerance="${SOAK_TOLERANCE:-5}"
 size_flag=()
 [ -n "${SOAK_TRAIN_SIZE:-}" ] && size_flag=(--train-size "$SOAK_TRAIN_SIZE")
 
-swift build -c release --product workbench >/dev/null
-binary="$(swift build -c release --show-bin-path)/workbench"
-rm -rf "$out" && mkdir -p "$out"
-socket="workbench-soak-$$"
-tmux_() { tmux -L "$socket" "$@"; }
-trap 'tmux_ kill-server 2>/dev/null || true' EXIT
+source scripts/lib/tmux-session.sh
+tmux_session soak "$out"
 
 IFS=, read -ra runs <<<"$methods"
 folders=()

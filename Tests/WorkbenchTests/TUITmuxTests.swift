@@ -181,8 +181,13 @@ import Trainer
                     "\(name): terminal left raw: \(stty)")
             #expect(!tmux.screen().contains("Crash") && !tmux.screen().contains("backtrace"), "\(name): a crash report was drawn")
             for run in ["simclr", "triplet-skip1-dep9"] {
-                let record = try RunFolder(path: out + "/session/" + run).readRecord()
+                let folder = RunFolder(path: out + "/session/" + run)
+                let record = try folder.readRecord()
                 #expect(record.status == .stopped && record.message?.contains("stopped by \(name)") == true, "\(name): \(record.status)")
+                // Resumable: the run reopens at its checkpoint, one epoch after its last saved row.
+                let data = SyntheticShapes.dataset().limitingTrain(to: record.config.trainLimit)
+                let resumed = try TrainingRun(config: record.config, data: data, folder: folder, resume: true)
+                #expect(resumed.nextEpoch == (try folder.readMetrics().count) && !resumed.isFinished, "\(name): \(run) is not resumable")
             }
         }
     }

@@ -43,8 +43,10 @@ public struct IDXFile: Sendable {
             size = product
         }
         size += headerSize
-        if let available = MemoryBudget.available(), size > available.bytes {
-            throw DataError(path, "header promises \(MemoryBudget.format(size)) of data, more than the \(MemoryBudget.format(available.bytes)) of \(available.source)")
+        // Images are also held as floats (4 bytes a pixel) once read.
+        let needed = rank == 3 ? size.multipliedReportingOverflow(by: 5) : (partialValue: size, overflow: false)
+        if let available = MemoryBudget.available(), needed.overflow || needed.partialValue > available.bytes {
+            throw DataError(path, "header promises \(MemoryBudget.format(size)) of data, more than the \(MemoryBudget.format(available.bytes)) of \(available.source) can hold with its pixels as floats")
         }
         return size
     }
