@@ -97,7 +97,7 @@ public enum Figures {
         let seeded = seedGroups(runs).contains { $0.runs.count > 1 }
         let protocolLine = (evaluation ?? runs.lazy.compactMap(\.evaluation).first)?.caption
         let seedLine = seeded ? "lines: mean over seeds, bands: min–max" : nil
-        let parts = [protocolLine, seedLine].compactMap { $0 }
+        let parts = [protocolLine, seedLine, unfinishedNote(runs)].compactMap { $0 }
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
@@ -187,18 +187,22 @@ public enum Figures {
     /// number of deputies, mean ± sample std over seeds as error bars, with the raw-pixel and
     /// random-init accuracies as dashed levels: which thresholds beat the baselines.
     public static func ablation(_ runs: [RunMetrics], measure: AccuracyMeasure) -> Figure? {
-        let series = ablationSeries(runs) { $0.last.flatMap(measure.value) }
+        let points = Ablation.points(runs, value: measure.value)
+        let series = ablationSeries(points)
         let skips = series.flatMap { $0.points.map(\.x) }
         guard let first = skips.min(), let last = skips.max() else { return nil }
         let levels = last > first ? referenceSeries(runs, measure: measure, from: first, to: last) : []
-        return Figure(title: "Truncation ablation: final accuracy against skip", xLabel: "skip (ranked negatives dropped)",
-                      yLabel: measure.label, content: .lines(series + levels), markers: true)
+        let at = Ablation.commonEpoch(points).map { "at epoch \($0)" } ?? "at each setting's latest epoch"
+        return Figure(title: "Truncation ablation: accuracy against skip \(at)", xLabel: "skip (ranked negatives dropped)",
+                      yLabel: measure.label, content: .lines(series + levels), markers: true,
+                      caption: ablationCaption(points, runs: runs))
     }
 
-    /// Measured Pr(ω|A) (the last epoch's) against the truncation threshold, beside the
-    /// analytic P[Binomial(M, 1/C) ≥ skip+1] of each skip.
+    /// Measured Pr(ω|A) against the truncation threshold, beside the analytic
+    /// P[Binomial(M, 1/C) ≥ skip+1] of each skip.
     public static func ablationFalseNegatives(_ runs: [RunMetrics]) -> Figure? {
-        var series = ablationSeries(runs) { $0.last?.prOmegaMeasured }
+        let points = Ablation.points(runs, value: \.prOmegaMeasured)
+        var series = ablationSeries(points)
         guard !series.isEmpty else { return nil }
         let analytic = Dictionary(grouping: runs.filter { $0.method == "triplet" && $0.skip != nil }) { $0.skip ?? 0 }
             .compactMap { skip, group in group.first?.last?.prOmegaAnalytic.map { (x: Double(skip), y: $0) } }
@@ -206,31 +210,42 @@ public enum Figures {
         if !analytic.isEmpty {
             series.append(Series(name: "analytic P[Bin(M, 1/C) ≥ skip+1]", points: analytic, colour: .grey, dashed: true))
         }
+        let at = Ablation.commonEpoch(points).map { "epoch \($0)" } ?? "latest epoch"
         return Figure(title: "Truncation ablation: Pr(ω|A) against skip", xLabel: "skip (ranked negatives dropped)",
-                      yLabel: "Pr(ω|A) measured (last epoch)", content: .lines(series), yRange: 0...1, markers: true)
+                      yLabel: "Pr(ω|A) measured (\(at))", content: .lines(series), yRange: 0...1, markers: true,
+                      caption: ablationCaption(points, runs: runs))
     }
 
-    static func ablationSeries(_ runs: [RunMetrics], value: (RunMetrics) -> Double?) -> [Series] {
-        let triplets = runs.filter { $0.method == "triplet" && $0.skip != nil }
-        let byDeputies = Dictionary(grouping: triplets) { $0.deputies ?? 0 }
+    /// At which epochs the points stand when they differ, and whether runs were unfinished.
+    static func ablationCaption(_ points: [AblationPoint], runs: [RunMetrics]) -> String? {
+        let epochs = Ablation.commonEpoch(points) == nil ? Ablation.epochNote(points) : nil
+        let parts = [epochs, unfinishedNote(runs)].compactMap { $0 }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+
+    /// "made while 2 of 5 runs were unfinished", or nil when all ended (or it is unknown).
+    public static func unfinishedNote(_ runs: [RunMetrics]) -> String? {
+        let unfinished = runs.filter { $0.finished == false }.count
+        return unfinished > 0 ? "made while \(unfinished) of \(runs.count) runs were unfinished" : nil
+    }
+
+    /// One series per deputies setting (forks apart, per fork epoch), a point per skip.
+    static func ablationSeries(_ points: [AblationPoint]) -> [Series] {
+        struct Key: Hashable { var deputies: Int, forkedAt: Int? }
+        let byKey = Dictionary(grouping: points.filter { $0.mean != nil }) { Key(deputies: $0.deputies ?? 0, forkedAt: $0.forkedAt) }
         let colours = [Colour.forMethod("triplet"), Colour.palette[4], Colour.palette[5], Colour.palette[0]]
-        return byDeputies.keys.sorted(by: >).enumerated().compactMap { index, deputies in
-            let bySkip = Dictionary(grouping: byDeputies[deputies] ?? []) { $0.skip ?? 0 }
-            var points: [(x: Double, y: Double)] = [], errors: [Double] = []
-            for skip in bySkip.keys.sorted() {
-                let values = (bySkip[skip] ?? []).compactMap(value).filter(\.isFinite)
-                guard !values.isEmpty else { continue }
-                let mean = values.reduce(0, +) / Double(values.count)
-                let std = values.count > 1
-                    ? (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)).squareRoot() : 0
-                points.append((Double(skip), mean))
-                errors.append(std)
-            }
-            guard !points.isEmpty else { return nil }
-            let seeds = (bySkip.values.map(\.count).max() ?? 1)
+        let keys = byKey.keys.sorted { ($0.forkedAt ?? -1, -$0.deputies) < ($1.forkedAt ?? -1, -$1.deputies) }
+        return keys.enumerated().compactMap { index, key in
+            let members = (byKey[key] ?? []).sorted { $0.skip < $1.skip }
+            guard !members.isEmpty else { return nil }
+            let seeds = members.map(\.seeds).max() ?? 1
+            let deputies = key.deputies
             let name = (deputies > 0 ? "\(deputies) deput\(deputies == 1 ? "y" : "ies")" : "triplet")
+                + (key.forkedAt.map { ", forks from epoch \($0)" } ?? "")
                 + (seeds > 1 ? " (mean ± std of \(seeds) seeds)" : "")
-            return Series(name: name, points: points, colour: colours[index % colours.count], errors: errors)
+            let colour = key.forkedAt == nil ? colours[index % colours.count] : colours[index % colours.count].lightened(0.35)
+            return Series(name: name, points: members.map { (Double($0.skip), $0.mean ?? 0) }, colour: colour,
+                          dashed: key.forkedAt != nil, errors: members.map { $0.std ?? 0 })
         }
     }
 

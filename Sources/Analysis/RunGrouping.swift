@@ -26,14 +26,13 @@ public enum RunGrouping {
             kept.append(run)
         }
         // One label per identity; identities that would share a label get their folder's parent.
-        let identities = kept.map { $0.identity ?? RunMetrics.groupName(of: $0.run) }
+        let identities = kept.map { $0.identity ?? $0.group }
+        let bases = kept.map(\.group)
         var identitiesByLabel: [String: Set<String>] = [:]
-        for (run, identity) in zip(kept, identities) { identitiesByLabel[RunMetrics.groupName(of: run.run), default: []].insert(identity) }
-        var runNames: [String: Int] = [:]
-        for run in kept { runNames[run.run, default: 0] += 1 }
+        for (base, identity) in zip(bases, identities) { identitiesByLabel[base, default: []].insert(identity) }
         var labels: [String: String] = [:], used = Set<String>()
         for index in kept.indices {
-            let base = RunMetrics.groupName(of: kept[index].run), identity = identities[index]
+            let base = bases[index], identity = identities[index]
             let clash = (identitiesByLabel[base]?.count ?? 0) > 1
             if clash { kept[index].run = qualified(kept[index].run, folder: kept[index].folder, index: index) }
             if labels[identity] == nil {

@@ -20,13 +20,18 @@ public struct RunMetrics: Sendable {
     /// Everything that sets the run's results except its seed (the config, canonically
     /// written), when known: runs are seeds of one configuration only when these agree.
     public var identity: String?
+    /// False while the run has not ended normally (queued, running, paused, stopped or
+    /// failed: its last row is not its last epoch); nil when unknown. Figures and tables say
+    /// when they were made from unfinished runs.
+    public var finished: Bool?
     /// Parts of the run's folder that could not be read and are left out, one line each
     /// naming the file (an export says them, instead of silently drawing less).
     public var unreadable: [String] = []
     /// The run's folder, when it was read from one.
     public var folder: String?
-    /// The seed group the run is drawn and summarised in: its name without `-seedN` until
-    /// `RunGrouping.prepare` sets it from the identities.
+    /// The seed group the run is drawn and summarised in: its name without `-seedN` (or
+    /// its config's group name, when read from a folder); `RunGrouping.prepare` makes the
+    /// labels of different identities distinct.
     public var group: String
 
     public init(run: String, method: String, skip: Int? = nil, deputies: Int? = nil, seed: UInt64 = 0, rows: [EpochMetrics],

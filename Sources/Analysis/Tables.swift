@@ -50,6 +50,8 @@ public enum Tables {
         var name: String, method: String, seeds: Int
         var means: [Double?], spreads: [Double?]
         var status: String
+        /// The latest evaluated epochs of the members (lowest…highest): the row's values are theirs.
+        var epochs: ClosedRange<Int>?
     }
 
     /// Summary rows: final figures, the clustering diagnostics and the learning efficiency
@@ -81,16 +83,24 @@ public enum Tables {
                     ? (present.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(present.count - 1)).squareRoot() : nil)
             }
             let status = group.runs.compactMap { run in run.divergedAt.map { "\(run.run) diverged at epoch \($0)" } }
+            let latest = group.runs.compactMap { $0.last?.epoch }
             return SummaryRow(name: group.runs.count > 1 ? group.name : group.runs[0].run, method: group.runs[0].method,
                               seeds: group.runs.count, means: means, spreads: spreads,
                               status: group.runs.count > 1 ? status.joined(separator: "; ")
-                                  : (group.runs[0].divergedAt.map { "diverged at epoch \($0)" } ?? ""))
+                                  : (group.runs[0].divergedAt.map { "diverged at epoch \($0)" } ?? ""),
+                              epochs: latest.min().flatMap { low in latest.max().map { low...$0 } })
         }
         return (efficiency.goal, rows)
     }
 
     static var summaryColumns: [String] {
-        ["run", "method", "seeds"] + numericColumns.flatMap { $0.withSpread ? [$0.name, $0.name + "_std"] : [$0.name] } + ["status"]
+        ["run", "method", "seeds"] + numericColumns.flatMap { $0.withSpread ? [$0.name, $0.name + "_std"] : [$0.name] } + ["epoch", "status"]
+    }
+
+    /// "3", or "1–3" when a group's runs are at different epochs.
+    static func epochText(_ epochs: ClosedRange<Int>?) -> String {
+        guard let epochs else { return "" }
+        return epochs.count == 1 ? "\(epochs.lowerBound)" : "\(epochs.lowerBound)–\(epochs.upperBound)"
     }
 
     public static func summaryCSV(_ runs: [RunMetrics]) -> String {
@@ -100,14 +110,14 @@ public enum Tables {
                 cells.append(cell(row.means[i], column.digits == 0 && row.seeds > 1 ? 1 : column.digits))
                 if column.withSpread { cells.append(cell(row.spreads[i], column.digits)) }
             }
-            return cells + [row.status]
+            return cells + [epochText(row.epochs), row.status]
         }
         return ([summaryColumns] + rows).map { $0.map(CSV.quote).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 
     public static func summaryMarkdown(_ runs: [RunMetrics]) -> String {
         let (goal, rows) = summaryRows(runs)
-        let header = ["run", "method", "seeds"] + numericColumns.map(\.heading) + ["status"]
+        let header = ["run", "method", "seeds"] + numericColumns.map(\.heading) + ["epoch", "status"]
         var text = "| " + header.joined(separator: " | ") + " |\n"
         text += "|" + header.enumerated().map { $0.offset < 2 ? "---|" : "---:|" }.joined() + "\n"
         for row in rows {
@@ -118,6 +128,7 @@ public enum Tables {
                 let spread = column.withSpread ? row.spreads[i].map { " ± " + cell($0, column.digits) } ?? "" : ""
                 cells.append(mean.isEmpty ? "" : mean + spread)
             }
+            cells.append(epochText(row.epochs))
             cells.append(row.status)
             text += "| " + cells.map { $0.isEmpty ? "—" : $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
         }
@@ -126,6 +137,11 @@ public enum Tables {
                 : "no supervised run: the best run's final accuracy stands in"
             text += "\nGoal line: \(String(format: "%.2f", goal)) % kNN (\(source)). "
         }
+        let epochs = Set(rows.compactMap(\.epochs))
+        if epochs.count > 1 || epochs.contains(where: { $0.count > 1 }) {
+            text += "Rows are not at one epoch: each row's values are those of its runs' latest evaluated epoch (column epoch). "
+        }
+        if let note = Figures.unfinishedNote(runs) { text += "Table " + note + ". " }
         text += "kNN AUC is the mean accuracy over the epochs (area under the curve / epochs); an empty "
             + "\"epochs to\" cell means the run never reached that fraction of the goal (with several seeds: "
             + "not every seed did). With several seeds a cell is the mean ± the sample standard deviation.\n"

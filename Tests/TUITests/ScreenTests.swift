@@ -1,3 +1,4 @@
+import Foundation
 import Analysis
 import Testing
 import Trainer
@@ -203,5 +204,88 @@ func sampleSnapshot() -> SessionSnapshot {
             #expect(grid.text.contains("Ablation"))
             #expect(!grid.text.contains("nan") && !grid.text.contains("NaN"), "a non-finite value drawn at \(width)×\(height)")
         }
+    }
+}
+
+/// Issue 26: what the screen compares, it compares at a stated epoch and with whole words.
+@Suite struct HonestScreenTests {
+    /// Five methods with clear verdicts (under- and over-clustering), one of them behind.
+    static func comparison() -> SessionSnapshot {
+        func rows(_ epochs: Int, divergence: Double, pr: Double?) -> [EpochMetrics] {
+            (0...epochs).map { epoch in
+                var m = EpochMetrics(epoch: epoch)
+                m.knnTop1 = 70 + Double(epoch)
+                m.classDivergence = divergence + 0.01 * Double(epoch)
+                m.prOmegaMeasured = epoch == 0 ? nil : pr
+                m.prOmegaAnalytic = pr == nil ? nil : 0.999
+                return m
+            }
+        }
+        let specs: [(String, MethodKind, Int?, Double, Double?, Int)] = [
+            ("simclr", .simclr, nil, 1.5, 0.2, 4), ("moco", .moco, nil, 1.3, 0.6, 4), ("byol", .byol, nil, 0.9, nil, 4),
+            ("triplet-skip1-dep9", .triplet, 1, 1.1, 0.3, 4), ("triplet-skip11-dep9-fork-e2", .triplet, 11, 1.0, 0.25, 3),
+            ("supervised", .supervised, nil, 2.0, nil, 4),
+        ]
+        let runs = specs.map { name, method, skip, divergence, pr, epochs in
+            var run = RunSnapshot(name: name, method: method, detail: "", skip: skip, status: .running, paused: false,
+                                  epochsDone: epochs, totalEpochs: 10, step: 0, stepsPerEpoch: 10, lastLoss: 1, imagesPerSecond: 1000,
+                                  etaSeconds: 10, metrics: rows(epochs, divergence: divergence, pr: pr), message: nil,
+                                  forkedAt: name.contains("fork") ? 2 : nil, deputies: skip == nil ? nil : 9)
+            run.identity = name
+            return run
+        }
+        return SessionSnapshot(revision: 1, dataName: "fmnist-20k", backbone: .mlp, outDirectory: "runs/x", runs: runs,
+                               nextSkip: 11, nextDeputies: 9, message: "")
+    }
+
+    /// Words the diagnostics panel can write; a screen token that is a strict prefix of one
+    /// (and not a word itself, nor marked with "." or "…") is a word cut by the panel's edge.
+    static let vocabulary: Set<String> = ["over-clustering", "under-clustering", "pushes", "own", "class", "away", "most",
+                                          "classes", "overlap", "trend", "supervised", "centre", "distance", "spread",
+                                          "better", "share", "negatives", "own-class", "epoch", "values", "collapse",
+                                          "embedding", "rank", "Diagnostics", "under-", "over-clustering;"]
+
+    @Test(arguments: [(100, 30), (120, 40), (160, 48), (200, 55)])
+    func diagnosticsPanelCutsNoWord(width: Int, height: Int) {
+        let grid = Screen.render(Self.comparison(), state: UIState(), width: width, height: height)
+        let text = grid.text
+        #expect(text.contains("↳ over-clustering") && text.contains("↳ under-clustering"), "verdicts missing at \(width)×\(height):\n\(text)")
+        let separators = CharacterSet(charactersIn: " │┌┐└┘─├┤").union(.whitespacesAndNewlines)
+        for token in text.components(separatedBy: separators) {
+            let word = token.trimmingCharacters(in: CharacterSet(charactersIn: ",;:()"))
+            guard word.count >= 3, !word.hasSuffix("."), !word.hasSuffix("…"), !Self.vocabulary.contains(word) else { continue }
+            let cut = Self.vocabulary.first { $0.hasPrefix(word) && $0 != word }
+            #expect(cut == nil, "\"\(word)\" is \"\(cut ?? "")\" cut short at \(width)×\(height):\n\(text)")
+        }
+    }
+
+    @Test func verdictsCompareRunsAtTheEpochTheyAllReached() {
+        var snapshot = Self.comparison()
+        // At epoch 3 (where the fork is) moco has the largest Pr(ω|A); at epoch 4 only simclr would.
+        for index in snapshot.runs.indices where snapshot.runs[index].name == "simclr" {
+            snapshot.runs[index].metrics[4].prOmegaMeasured = 0.95
+        }
+        let verdicts = DiagnosticsPanel.verdicts(snapshot.runs)
+        #expect(verdicts["moco"]?.first?.contains("over-clustering") == true && verdicts["simclr"] == nil, "\(verdicts)")
+    }
+
+    /// The ablation panel's rows are `Ablation.points`, the function the exported figure uses.
+    @Test func ablationPanelAndFigureShareOneFunctionAndStateTheirEpochs() throws {
+        let snapshot = Self.comparison()
+        let runs = snapshot.runs.map(\.asRunMetrics)
+        #expect(AblationPanel.rows(snapshot.runs, measure: .knn) == Ablation.points(runs, value: AccuracyMeasure.knn.value))
+        let figure = try #require(Figures.ablation(runs, measure: .knn))
+        guard case let .lines(series) = figure.content else { Issue.record("not a line figure"); return }
+        let plotted = series.filter { !$0.isReference }.flatMap { $0.points.map(\.y) }.sorted()
+        #expect(plotted == Ablation.points(runs, value: AccuracyMeasure.knn.value).compactMap(\.mean).sorted())
+        #expect(figure.caption?.contains("not at one epoch") == true && figure.title.contains("latest epoch"), "\(figure.caption ?? "")")
+        // On screen: each row names its epoch, and the fork says where it began.
+        let text = Screen.render(snapshot, state: UIState(), width: 160, height: 48).text
+        #expect(text.contains("e4") && text.contains("e3 fork@2"), "\(text)")
+        // All at one epoch: the heading says which, and the rows need no marks.
+        var level = snapshot
+        level.runs.removeAll { $0.forkedAt != nil }
+        let even = Screen.render(level, state: UIState(), width: 160, height: 48).text
+        #expect(even.contains("at epoch 4") && !even.contains(" e4"), "\(even)")
     }
 }

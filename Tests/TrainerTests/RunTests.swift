@@ -75,7 +75,14 @@ import TestSupport
         let data = Self.data.limitingTrain(to: 640)
         let parent = try smallRun(.triplet, epochs: 4, images: 640, folder: out + "/parent")
         for _ in 0...2 { try parent.advance() }
-        let same = try TrainingRun.fork(parent: parent.folder, epoch: 2, skip: 1, deputies: 9, gamma: 2, epochs: nil, data: data, out: out)
+        // A fork with the parent's own settings is refused (it would repeat the parent and read
+        // as a second seed); made by hand here, it must continue exactly as the parent does.
+        #expect(throws: RunError.self) {
+            try TrainingRun.fork(parent: parent.folder, epoch: 2, skip: 1, deputies: 9, gamma: 2, epochs: nil, data: data, out: out)
+        }
+        var sameConfig = parent.config
+        sameConfig.fork = ForkOrigin(parentFolder: parent.folder.path, parentName: parent.config.name, epoch: 2)
+        let same = try TrainingRun(config: sameConfig, data: data, folder: RunFolder(path: out + "/" + sameConfig.name), resume: false)
         let other = try TrainingRun.fork(parent: parent.folder, epoch: nil, skip: 20, deputies: 9, gamma: 2, epochs: nil, data: data, out: out)
         #expect(same.config.name == "triplet-skip1-dep9-fork-e2" && other.config.name == "triplet-skip20-dep9-fork-e2")
         #expect(same.nextEpoch == 3 && same.metrics.map(\.epoch) == [0, 1, 2])

@@ -111,4 +111,28 @@ import TestSupport
                                 data: Self.data, out: out + "/many", resume: false)
         }
     }
+
+    /// A fork must change the setting, and another seed of a fork is refused (it would start
+    /// from the same checkpoint); the refusals say what to do instead.
+    @Test func forksMustChangeSomethingAndAreNotReseeded() throws {
+        let out = makeTemporaryFolder("session-fork")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        var base = config(.triplet)
+        base.epochs = 4
+        let session = try TrainingSession(configs: [base], data: Self.data, out: out, resume: false)
+        session.start()
+        defer { session.send(.quit); session.waitUntilFinished() }
+        #expect(waitFor(session) { $0.runs.first?.epochsDone ?? 0 >= 1 })
+        session.send(.fork(run: "triplet-skip1-dep9"))
+        #expect(waitFor(session) { $0.message.contains("are triplet-skip1-dep9's own") }, "\(session.snapshot.message)")
+        #expect(session.snapshot.runs.count == 1)
+        session.send(.adjustSkip(by: 4))
+        session.send(.fork(run: "triplet-skip1-dep9"))
+        #expect(waitFor(session) { $0.runs.count == 2 && $0.message.hasPrefix("forked") }, "\(session.snapshot.message)")
+        let fork = try #require(session.snapshot.runs.last)
+        #expect(fork.name.hasPrefix("triplet-skip5-dep9-fork-e") && fork.seedGroupKey != session.snapshot.runs[0].seedGroupKey)
+        session.send(.addSeed(run: fork.name))
+        #expect(waitFor(session) { $0.message.contains("a fork continues its parent's checkpoint") }, "\(session.snapshot.message)")
+        #expect(session.snapshot.runs.count == 2)
+    }
 }

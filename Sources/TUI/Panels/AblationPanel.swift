@@ -4,26 +4,9 @@ import Trainer
 /// The truncation sweep: latest accuracy (and measured Pr(ω|A)) of each triplet setting by
 /// skip; runs that differ only in their seed are one row, their mean, with the seed count.
 enum AblationPanel {
-    /// One setting of the sweep: its seeds' latest values averaged.
-    struct Row {
-        var group: String
-        var skip: Int
-        var deputies: Int?
-        var seeds: Int
-        var accuracy: Double?
-        var prOmega: Double?
-    }
-
-    static func rows(_ runs: [RunSnapshot], measure: AccuracyMeasure) -> [Row] {
-        let triplets = runs.filter { $0.skip != nil }
-        func mean(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
-        return SeedSpread.groups(triplets) { RunMetrics.groupName(of: $0.name) }.compactMap { group -> Row? in
-            guard let first = group.members.first else { return nil }
-            let latest = group.members.compactMap(\.metrics.last)
-            return Row(group: group.name, skip: first.skip ?? 0, deputies: first.deputies, seeds: group.members.count,
-                       accuracy: mean(latest.compactMap(measure.value)),
-                       prOmega: mean(latest.compactMap(\.prOmegaMeasured)))
-        }.sorted { ($0.skip, $0.deputies ?? 0, $0.group) < ($1.skip, $1.deputies ?? 0, $1.group) }
+    /// The panel's rows: `Ablation.points`, the function the exported figure uses too.
+    static func rows(_ runs: [RunSnapshot], measure: AccuracyMeasure) -> [AblationPoint] {
+        Ablation.points(runs.filter { $0.skip != nil }.map(\.asRunMetrics), value: measure.value)
     }
 
     static func draw(_ snapshot: SessionSnapshot, _ state: UIState, in rect: Rect, grid: inout CellGrid) {
@@ -35,19 +18,31 @@ enum AblationPanel {
             grid.put("no triplet runs yet: + - set skip, Enter queues one", x: inner.x, y: inner.y, ink: .dim, limit: inner.width)
             return
         }
-        let values = rows.compactMap(\.accuracy)
+        let values = rows.compactMap(\.mean)
         let low = (values.min() ?? 0) - 1, high = (values.max() ?? 1) + 0.2
-        let barWidth = max(4, inner.width - 32)
-        grid.put("skip dep  " + Formatting.padded(barWidth >= 22 ? "accuracy, latest epoch" : "accuracy", barWidth) + "     %  Pr(ω|A)",
+        // Rows are compared at one epoch, or each says its own (and a fork where it began).
+        let common = Ablation.commonEpoch(rows)
+        let marks = rows.map { row in
+            (common == nil ? row.epoch.map { " e\($0)" } ?? "" : "") + (row.forkedAt.map { " fork@\($0)" } ?? "")
+                + (row.seeds > 1 ? " ×\(row.seeds)" : "")
+        }
+        let markWidth = min(marks.map(\.count).max() ?? 0, 16)
+        let barWidth = max(4, inner.width - 32 - markWidth)
+        let heading = common.map { barWidth >= 22 ? "accuracy at epoch \($0)" : "at epoch \($0)" }
+            ?? (barWidth >= 22 ? "accuracy, epoch per row" : "accuracy")
+        grid.put("skip dep  " + Formatting.padded(heading, barWidth) + "     %  Pr(ω|A)",
                  x: inner.x, y: inner.y, ink: .dim, limit: inner.width)
-        let selectedGroup = snapshot.runs[safe: state.selectedRun].map { RunMetrics.groupName(of: $0.name) }
+        let selectedGroup = snapshot.runs[safe: state.selectedRun]?.seedGroupKey
         for (index, row) in rows.enumerated() where index + 1 < inner.height {
-            let fraction = row.accuracy.map { ($0 - low) / max(high - low, 1e-9) } ?? 0
+            let fraction = row.mean.map { ($0 - low) / max(high - low, 1e-9) } ?? 0
+            let prOmega = Ablation.points(snapshot.runs.filter { $0.seedGroupKey == row.group }.map(\.asRunMetrics),
+                                          value: \.prOmegaMeasured).first?.mean
             let line = Formatting.rightAligned("\(row.skip)", 4) + " " + Formatting.rightAligned(row.deputies.map(String.init) ?? "", 3) + "  "
                 + Formatting.bar(fraction, width: barWidth, ascii: grid.asciiOnly) + " "
-                + Formatting.rightAligned(Formatting.number(row.accuracy, "%.2f"), 6) + "  "
-                + Formatting.number(row.prOmega, "%.3f") + (row.seeds > 1 ? "  ×\(row.seeds)" : "")
-            grid.put(line, x: inner.x, y: inner.y + 1 + index, ink: .triplet, bold: row.group == selectedGroup, limit: inner.width)
+                + Formatting.rightAligned(Formatting.number(row.mean, "%.2f"), 6) + "  "
+                + Formatting.padded(Formatting.number(prOmega, "%.3f"), 6) + marks[index]
+            grid.put(line, x: inner.x, y: inner.y + 1 + index, ink: row.forkedAt == nil ? .triplet : .fork,
+                     bold: row.group == selectedGroup, limit: inner.width)
         }
     }
 }

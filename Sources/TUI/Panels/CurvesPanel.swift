@@ -14,7 +14,7 @@ enum CurvesPanel {
         // between the lowest and highest seed.
         let groups = SeedGroup.of(snapshot.runs, value: value)
         let selectedGroup = snapshot.runs.indices.contains(state.selectedRun)
-            ? RunMetrics.groupName(of: snapshot.runs[state.selectedRun].name) : nil
+            ? snapshot.runs[state.selectedRun].seedGroupKey : nil
         // Reference lines: raw pixels and random initialisation, dashed and dim.
         let references = [("pixels", snapshot.references?.pixels(state.measure)), ("init", snapshot.references?.randomInit(state.measure))]
             .compactMap { name, value in value.map { (name, $0) } }
@@ -38,7 +38,7 @@ enum CurvesPanel {
             canvas.line(from: (0, dotY(value)), to: (canvas.dotWidth - 1, dotY(value)), ink: .dim, dashed: true)
         }
         // Bands first, then the lines; the selected run's group last, so it is on top.
-        let order = groups.filter { $0.name != selectedGroup } + groups.filter { $0.name == selectedGroup }
+        let order = groups.filter { $0.key != selectedGroup } + groups.filter { $0.key == selectedGroup }
         for group in order where group.seeds > 1 {
             let ink = group.ink
             for (a, b) in zip(group.points, group.points.dropFirst()) {
@@ -86,7 +86,7 @@ extension CurvesPanel {
         func groupItems(_ width: Int) -> [Item] {
             zip(groups, Formatting.runLabels(groups.map(\.name), width: width)).map { group, label in
                 ((grid.asciiOnly ? "- " : "━ ") + label + (group.seeds > 1 ? " ×\(group.seeds)" : "") + "  ",
-                 group.ink, group.name == selectedGroup)
+                 group.ink, group.key == selectedGroup)
             }
         }
         /// Where each item goes, wrapping at the panel's width; nil when more than two lines.
@@ -118,6 +118,8 @@ extension CurvesPanel {
 /// The runs of the curves panel that differ only in their seed, with the mean and range
 /// of their values at each epoch.
 struct SeedGroup {
+    /// The seed group's key (`RunSnapshot.seedGroupKey`) and its name as shown.
+    var key: String
     var name: String
     var method: MethodKind
     var seeds: Int
@@ -128,13 +130,13 @@ struct SeedGroup {
     var ink: Ink { forked ? .fork : .method(method.rawValue) }
 
     static func of(_ runs: [RunSnapshot], value: (EpochMetrics) -> Double?) -> [SeedGroup] {
-        SeedSpread.groups(runs) { RunMetrics.groupName(of: $0.name) }.compactMap { group in
+        SeedSpread.groups(runs, key: \.seedGroupKey).compactMap { group in
             guard let first = group.members.first else { return nil }
             // A fork's curve starts at the epoch it was forked at, joined to its parent's.
             let spread = SeedSpread.perEpoch(group.members.map { run in
                 run.metrics.filter { $0.epoch >= (run.forkedAt ?? 0) }.compactMap { m in value(m).map { (m.epoch, $0) } }
             })
-            return SeedGroup(name: group.name, method: first.method, seeds: group.members.count, forked: first.forkedAt != nil,
+            return SeedGroup(key: group.name, name: first.seedGroupLabel, method: first.method, seeds: group.members.count, forked: first.forkedAt != nil,
                              points: spread.map { (Double($0.epoch), $0.mean, $0.low, $0.high) })
         }
     }

@@ -43,12 +43,23 @@ enum Formatting {
     /// "skip10-dep1#2" → "s10-d1#2", each step taken only while some name is too long; cut
     /// only when even that does not fit. A plain prefix would show "triplet-skip1" for skip 10.
     static func runLabels(_ names: [String], width: Int) -> [String] {
-        let steps = [("-seed", "#"), ("-fork-e", "@e"), ("triplet-", ""), ("skip", "s"), ("-dep", "-d")]
+        let steps = [("-seed", "#"), ("-fork-e", "@e"), ("triplet-", ""), ("skip", "s"), ("-dep", "-d"), ("supervised", "superv.")]
         var labels = names
         for (long, short) in steps where labels.contains(where: { $0.count > width }) {
             labels = labels.map { $0.replacingOccurrences(of: long, with: short) }
         }
-        return labels.map { String($0.prefix(max(width, 0))) }
+        // Still too long: cut on purpose, and say so with an ellipsis.
+        return labels.map { $0.count <= width ? $0 : String($0.prefix(max(width - 1, 0))) + "…" }
+    }
+
+    /// The first of `variants` (longest first) that fits `width`; else the last, cut with an
+    /// ellipsis at a word boundary where there is one.
+    static func fitting(_ variants: [String], _ width: Int) -> String {
+        if let fit = variants.first(where: { $0.count <= width }) { return fit }
+        guard let last = variants.last, width > 1 else { return "" }
+        let cut = String(last.prefix(width - 1))
+        let word = cut.lastIndex(of: " ").map { String(cut[..<$0]) } ?? cut
+        return (word.trimmingCharacters(in: .whitespaces).isEmpty ? cut : word) + "…"
     }
 
     static func padded(_ text: String, _ width: Int) -> String {

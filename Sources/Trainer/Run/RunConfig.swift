@@ -1,4 +1,5 @@
 import Foundation
+import Analysis
 
 /// Everything that determines a run's results. Two runs with equal configs and equal data
 /// produce the same metrics (timing aside).
@@ -49,12 +50,18 @@ public struct RunConfig: Sendable, Codable, Equatable {
     }
 
     /// The folder name of the run inside the output folder; seeds other than 0 are named.
-    public var name: String {
+    public var name: String { name(withSeed: true) }
+
+    /// The name of the run's seed group: its name without the seed (`triplet-skip1-dep9`
+    /// for every seed; `…-fork-e5` for the forks at epoch 5 of every seed of a parent).
+    public var groupName: String { name(withSeed: false) }
+
+    private func name(withSeed: Bool) -> String {
         var name = method.rawValue
         if method == .triplet {
             name += settings.medianNegative ? "-median" : "-skip\(settings.skip)-dep\(settings.deputies)"
         }
-        if seed != 0 { name += "-seed\(seed)" }
+        if withSeed && seed != 0 { name += "-seed\(seed)" }
         if let fork { name += "-fork-e\(fork.epoch)" }
         return name
     }
@@ -64,6 +71,14 @@ public struct RunConfig: Sendable, Codable, Equatable {
     public var identity: String {
         var unseeded = self
         unseeded.seed = 0
+        // A fork's parent differs by seed as the fork does: forks of every seed of one parent
+        // setting, at one epoch, are seeds of one fork setting.
+        if var fork = unseeded.fork {
+            let parentGroup = RunMetrics.groupName(of: fork.parentName)
+            fork.parentFolder = (fork.parentFolder as NSString).deletingLastPathComponent + "/" + parentGroup
+            fork.parentName = parentGroup
+            unseeded.fork = fork
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return (try? encoder.encode(unseeded)).map { String(decoding: $0, as: UTF8.self) } ?? name

@@ -155,7 +155,9 @@ public struct RunFolder: Sendable {
         metrics.evaluation = record.evaluation
         metrics.forkedFrom = record.config.fork.map { ($0.parentName, $0.epoch) }
         metrics.identity = record.config.identity
+        metrics.group = record.config.groupName
         metrics.folder = path
+        metrics.finished = record.status == .done || record.status == .diverged
         return metrics
     }
 

@@ -138,6 +138,10 @@ public final class TrainingRun {
         config.settings.gamma = gamma
         config.settings.medianNegative = false
         if let epochs { config.epochs = epochs }
+        // A fork with its parent's own settings would repeat the parent, and read as a second seed.
+        guard config.settings != record.config.settings || config.epochs != record.config.epochs else {
+            throw RunError("\(parent.path): skip \(skip), deputies \(deputies), gamma \(gamma) are the parent's own settings; a fork must change one (--skip, --deputies, --gamma) or train longer (--epochs)")
+        }
         guard config.epochs > checkpoint.epoch else {
             throw RunError("the fork starts after epoch \(checkpoint.epoch) and would train nothing; give --epochs above \(checkpoint.epoch)")
         }

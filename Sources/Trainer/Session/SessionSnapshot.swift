@@ -2,6 +2,23 @@ import Analysis
 
 /// What the screen shows of one run: an immutable copy taken by the trainer thread.
 public struct RunSnapshot: Sendable, Equatable {
+    /// What the run's seed group is keyed by: its identity (a name's group for snapshots
+    /// made without one).
+    public var seedGroupKey: String { identity.isEmpty ? RunMetrics.groupName(of: name) : identity }
+    /// The seed group's name as shown.
+    public var seedGroupLabel: String { groupName.isEmpty ? RunMetrics.groupName(of: name) : groupName }
+
+    /// The run as the analysis functions take it (rows, truncation setting, fork epoch), in
+    /// its seed group by key.
+    public var asRunMetrics: RunMetrics {
+        var metrics = RunMetrics(run: name, method: method.rawValue, skip: skip, deputies: deputies, seed: seed, rows: self.metrics)
+        metrics.identity = seedGroupKey
+        metrics.group = seedGroupKey
+        metrics.forkedFrom = forkedAt.map { ("", $0) }
+        metrics.finished = status == .done || status == .diverged
+        return metrics
+    }
+
     public var name: String
     public var method: MethodKind
     /// Key settings in a few words ("skip 1 · deputies 9").
@@ -23,6 +40,12 @@ public struct RunSnapshot: Sendable, Equatable {
     public var message: String?
     /// The epoch a fork started from (its curve is drawn from there, in a related colour).
     public var forkedAt: Int?
+    /// The run's config without its seed (`RunConfig.identity`): runs are one seed group on
+    /// screen exactly when these agree, as in exports.
+    public var identity: String = ""
+    /// The seed group's name (`RunConfig.groupName`), and the run's seed.
+    public var groupName: String = ""
+    public var seed: UInt64 = 0
 
     public init(name: String, method: MethodKind, detail: String, skip: Int?, status: RunStatus, paused: Bool,
                 epochsDone: Int, totalEpochs: Int, step: Int, stepsPerEpoch: Int, lastLoss: Double?,

@@ -193,6 +193,10 @@ private final class Worker {
 
     private func addSeed(to name: String) {
         guard let run = runs.first(where: { $0.config.name == name }) else { return }
+        if let fork = run.config.fork {
+            message = "a fork continues its parent's checkpoint, so another seed of it would be the same run; press r on \(fork.parentName), then fork that seed"
+            return
+        }
         let siblings = runs.filter { $0.config.name == name || sameExceptSeed($0.config, run.config) }
         var config = run.config
         config.seed = (siblings.map(\.config.seed).max() ?? 0) + 1
@@ -203,6 +207,11 @@ private final class Worker {
         guard let parent = runs.first(where: { $0.config.name == name }), hasRoom() else { return }
         guard parent.config.method == .triplet else {
             message = "only triplet runs fork: select one (↑ ↓) and press f"
+            return
+        }
+        let own = parent.config.settings
+        guard own.medianNegative || own.skip != nextSkip || own.deputies != nextDeputies else {
+            message = "skip \(nextSkip), deputies \(nextDeputies) are \(name)'s own: set another with + - > < ] [ and press f again"
             return
         }
         do {
@@ -324,7 +333,7 @@ private final class Worker {
         if status == .running && paused.contains(c.name) { status = .paused }
         if status == .running && run.nextEpoch == 0 { status = .queued }
         let truncated = c.method == .triplet && !c.settings.medianNegative
-        return RunSnapshot(name: c.name, method: c.method, detail: detail, skip: truncated ? c.settings.skip : nil,
+        var snapshot = RunSnapshot(name: c.name, method: c.method, detail: detail, skip: truncated ? c.settings.skip : nil,
                            status: status, paused: paused.contains(c.name),
                            epochsDone: run.nextEpoch - 1, totalEpochs: c.epochs, step: run.stepInEpoch,
                            stepsPerEpoch: run.stepsPerEpoch, lastLoss: run.lastStepLoss.map(Double.init) ?? run.metrics.last?.loss,
@@ -332,5 +341,9 @@ private final class Worker {
                            etaSeconds: run.isFinished ? nil : eta,
                            metrics: run.metrics, message: run.record.message, forkedAt: c.fork?.epoch,
                            deputies: truncated ? c.settings.deputies : nil)
+        snapshot.identity = c.identity
+        snapshot.groupName = c.groupName
+        snapshot.seed = c.seed
+        return snapshot
     }
 }
