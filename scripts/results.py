@@ -60,7 +60,7 @@ class Experiment:
         self.rows = [row for row in self.metrics if row["method"] != "reference"]
 
     def group(self, name):
-        """The summary row of a run group (a run name without its -seedN)."""
+        """The summary row of a seed group, as the export grouped it (runs of one configuration, by run.json)."""
         return next((row for row in self.summary if row["run"] == name), None)
 
     def groups(self, method):

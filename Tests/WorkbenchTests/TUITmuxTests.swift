@@ -1,3 +1,4 @@
+import Analysis
 import Foundation
 import Testing
 import TestSupport
@@ -247,6 +248,34 @@ import Trainer
             #expect(exit.contains("EXIT=1"))
             #expect(!RunFolder(path: out + "/session/simclr").exists, "a run folder was made before the terminal was known")
         }
+    }
+
+    /// A reopened run whose metrics.csv holds `nan` accuracies draws them as missing instead
+    /// of trapping (issue 26: the ablation panel turned NaN into a bar width).
+    @Test func aReopenedRunWithNaNAccuraciesDrawsAndQuits() throws {
+        let out = makeTemporaryFolder("tui-reopen")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let trained = try WorkbenchBinary.run(["compare", "--methods", "simclr,triplet", "--data", "synthetic", "--train-size", "512",
+                                               "--batch", "64", "--epochs", "2", "--quiet", "--out", out + "/session"])
+        #expect(trained.status == 0, "\(trained.standardError)")
+        for run in ["simclr", "triplet-skip1-dep9"] {
+            let path = out + "/session/\(run)/metrics.csv"
+            var table = CSV.parse(try String(contentsOfFile: path, encoding: .utf8))
+            let header = try #require(table.first)
+            for column in ["knn_top1", "linear_top1", "class_divergence", "pr_omega_measured"] {
+                if let index = header.firstIndex(of: column), table.count > 1 { table[table.count - 1][index] = "nan" }
+            }
+            writeFile(atPath: path, contents: Data((table.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n").utf8))
+        }
+        let tmux = Tmux()
+        tmux.launch("--resume '\(out)/session'", after: "; echo \"EXIT=$?\" > '\(out)/exit'")
+        #expect(tmux.wait(timeout: 30) { $0.contains("Ablation") && $0.contains("triplet-skip1-dep9") }, "no screen:\n\(tmux.screen())")
+        let screen = tmux.screen()
+        #expect(!screen.contains("nan") && !screen.contains("Fatal error"), "\(screen)")
+        tmux.keys("q")
+        #expect(tmux.wait(timeout: 30) { _ in exists(out + "/exit") }, "the workbench did not exit:\n\(tmux.screen())")
+        let exit = (try? String(contentsOfFile: out + "/exit", encoding: .utf8)) ?? ""
+        #expect(exit.contains("EXIT=0"), "\(exit)")
     }
 
     @Test func withoutATerminalItPointsToTheHeadlessCommands() throws {

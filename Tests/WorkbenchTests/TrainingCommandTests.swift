@@ -204,6 +204,26 @@ import TestSupport
         #expect(exported.status == 0, "\(exported.standardError)")
         let svg = (try? String(contentsOfFile: out + "/figures/accuracy-knn.svg", encoding: .utf8)) ?? ""
         #expect(svg.contains("triplet-skip20-dep9-fork-e2"))
+        // Parent (epoch 2) and fork (epoch 4) are two points of their own, never "2 seeds", and
+        // the figure says they are not at one epoch.
+        let ablation = (try? String(contentsOfFile: out + "/figures/ablation-skip.svg", encoding: .utf8)) ?? ""
+        #expect(ablation.contains("forks from epoch 2") && !ablation.contains("seeds"), "\(ablation.prefix(3000))")
+        #expect(ablation.contains("not at one epoch") && ablation.contains("skip 20 dep 9 (fork at 2) at epoch 4"))
+        let table = try WorkbenchBinary.run(["export", out, "--out", out + "/tables", "--format", "csv,md"])
+        #expect(table.status == 0)
+        let summary = CSV.parse((try? String(contentsOfFile: out + "/tables/summary.csv", encoding: .utf8)) ?? "")
+        let epoch = summary.first?.firstIndex(of: "epoch") ?? 0
+        let triplets = summary.filter { $0.count > epoch && $0[1] == "triplet" }
+        #expect(triplets.map { $0[2] } == ["1", "1"] && Set(triplets.map { $0[epoch] }) == ["2", "4"], "\(summary)")
+        let markdown = (try? String(contentsOfFile: out + "/tables/summary.md", encoding: .utf8)) ?? ""
+        #expect(markdown.contains("Rows are not at one epoch"))
+
+        // A fork must change something; a resume refused for a changed config names the change.
+        let same = try WorkbenchBinary.run(["train", "--fork", out + "/triplet-skip1-dep9", "--skip", "1", "--quiet"])
+        #expect(same.status == 1 && same.standardError.contains("the parent's own settings"), "\(same.standardError)")
+        let longer = try WorkbenchBinary.run(["compare", "--methods", "byol,triplet", "--epochs", "3", "--resume", "--out", out] + small)
+        #expect(longer.status == 1 && longer.standardError.contains("(epochs 2 → 3)") && longer.standardError.contains("cannot be lengthened"),
+                "\(longer.standardError)")
 
         let early = try WorkbenchBinary.run(["train", "--fork", out + "/triplet-skip1-dep9@1", "--skip", "5", "--epochs", "4"])
         #expect(early.status == 1 && early.standardError.contains("only epoch 2, the latest, has a checkpoint to fork from"))
