@@ -243,7 +243,7 @@ func sampleSnapshot() -> SessionSnapshot {
     static let vocabulary: Set<String> = ["over-clustering", "under-clustering", "pushes", "own", "class", "away", "most",
                                           "classes", "overlap", "trend", "supervised", "centre", "distance", "spread",
                                           "better", "share", "negatives", "own-class", "epoch", "values", "collapse",
-                                          "embedding", "rank", "Diagnostics", "under-", "over-clustering;"]
+                                          "embedding", "rank", "Diagnostics", "under-", "over-clustering;", "accuracy", "fork", "deputies", "dep"]
 
     @Test(arguments: [(100, 30), (120, 40), (160, 48), (200, 55)])
     func diagnosticsPanelCutsNoWord(width: Int, height: Int) {

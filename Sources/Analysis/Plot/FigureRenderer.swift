@@ -46,9 +46,10 @@ public struct FigureRenderer {
     }
 
     /// Many series (seed groups and reference lines) get their legend beside the plot
-    /// instead of over it.
+    /// instead of over it; so do sparse marked figures (an ablation), whose few points a
+    /// legend inside would hide.
     var legendOutside: Bool {
-        if case let .lines(series) = figure.content { return series.count > 5 }
+        if case let .lines(series) = figure.content { return series.count > 5 || (figure.markers && series.count > 3) }
         return false
     }
 

@@ -22,14 +22,18 @@ enum AblationPanel {
         let low = (values.min() ?? 0) - 1, high = (values.max() ?? 1) + 0.2
         // Rows are compared at one epoch, or each says its own (and a fork where it began).
         let common = Ablation.commonEpoch(rows)
-        let marks = rows.map { row in
-            (common == nil ? row.epoch.map { " e\($0)" } ?? "" : "") + (row.forkedAt.map { " fork@\($0)" } ?? "")
-                + (row.seeds > 1 ? " ×\(row.seeds)" : "")
+        func markTexts(fork: String) -> [String] {
+            rows.map { row in
+                (common == nil ? row.epoch.map { " e\($0)" } ?? "" : "") + (row.forkedAt.map { " \(fork)@\($0)" } ?? "")
+                    + (row.seeds > 1 ? " ×\(row.seeds)" : "")
+            }
         }
-        let markWidth = min(marks.map(\.count).max() ?? 0, 16)
+        var marks = markTexts(fork: "fork")
+        if inner.width - 32 - (marks.map(\.count).max() ?? 0) < 6 { marks = markTexts(fork: "f") }
+        let markWidth = marks.map(\.count).max() ?? 0
         let barWidth = max(4, inner.width - 32 - markWidth)
-        let heading = common.map { barWidth >= 22 ? "accuracy at epoch \($0)" : "at epoch \($0)" }
-            ?? (barWidth >= 22 ? "accuracy, epoch per row" : "accuracy")
+        let heading = Formatting.fitting(common.map { ["accuracy at epoch \($0)", "at epoch \($0)", "e\($0)"] }
+                                             ?? ["accuracy, epoch per row", "accuracy", "acc."], barWidth)
         grid.put("skip dep  " + Formatting.padded(heading, barWidth) + "     %  Pr(ω|A)",
                  x: inner.x, y: inner.y, ink: .dim, limit: inner.width)
         let selectedGroup = snapshot.runs[safe: state.selectedRun]?.seedGroupKey

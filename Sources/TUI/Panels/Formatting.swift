@@ -52,6 +52,16 @@ enum Formatting {
         return labels.map { $0.count <= width ? $0 : String($0.prefix(max(width - 1, 0))) + "…" }
     }
 
+    /// A run's settings ("skip 11 · deputies 9") shortened on purpose to fit `width`
+    /// ("skip 11 · dep 9", "s11 d9"), never cut between a word and its value.
+    static func settings(_ detail: String, width: Int) -> String {
+        let steps = [("deputies", "dep"), ("momentum", "mom."), ("median negative", "median"), (" · ", " "),
+                     ("queue ", "q"), ("skip ", "s"), ("dep ", "d"), ("goal line", "goal")]
+        var text = detail
+        for (long, short) in steps where text.count > width { text = text.replacingOccurrences(of: long, with: short) }
+        return fitting([text], width)
+    }
+
     /// The first of `variants` (longest first) that fits `width`; else the last, cut with an
     /// ellipsis at a word boundary where there is one.
     static func fitting(_ variants: [String], _ width: Int) -> String {

@@ -38,7 +38,7 @@ enum RunsPanel {
                 x += width + 1
             }
             column(labels[index], nameWidth, run.forkedAt != nil ? .fork : .method(run.method.rawValue))
-            if showSettings { column(run.detail, detailWidth) }
+            if showSettings { column(Formatting.settings(run.detail, width: detailWidth), detailWidth) }
             // A collapsed run keeps training, but its status says so in red.
             let collapsed = run.metrics.last?.collapsed == true && run.status != .diverged && run.status != .failed
             column(collapsed ? "collapsed" : run.status.rawValue, 9, collapsed ? .bad : statusInk)
