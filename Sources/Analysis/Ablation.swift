@@ -32,11 +32,9 @@ public enum Ablation {
             let values = group.members.compactMap { run in
                 run.rows.last { !$0.diverged && $0.epoch == epoch }.flatMap(value)
             }.filter(\.isFinite)
-            let mean = values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
-            let std = values.count > 1 && mean != nil
-                ? (values.map { ($0 - mean!) * ($0 - mean!) }.reduce(0, +) / Double(values.count - 1)).squareRoot() : nil
+            let spread = SeedSpread.meanAndStd(values)
             return AblationPoint(group: group.name, skip: first.skip ?? 0, deputies: first.deputies, seeds: values.count,
-                                 mean: mean, std: std, epoch: epoch, forkedAt: first.forkedFrom?.epoch)
+                                 mean: spread?.mean, std: spread?.std, epoch: epoch, forkedAt: first.forkedFrom?.epoch)
         }.sorted { ($0.skip, $0.deputies ?? 0, $0.forkedAt ?? -1, $0.group) < ($1.skip, $1.deputies ?? 0, $1.forkedAt ?? -1, $1.group) }
     }
 

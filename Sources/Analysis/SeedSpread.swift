@@ -12,6 +12,15 @@ public enum SeedSpread {
         return order.map { ($0, members[$0] ?? []) }
     }
 
+    /// Mean and sample standard deviation of `values` over seeds (std nil with one value);
+    /// nil for no values.
+    public static func meanAndStd(_ values: [Double]) -> (mean: Double, std: Double?)? {
+        guard !values.isEmpty else { return nil }
+        let mean = values.reduce(0, +) / Double(values.count)
+        guard values.count > 1 else { return (mean, nil) }
+        return (mean, (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count - 1)).squareRoot())
+    }
+
     /// Mean, lowest and highest value at each epoch over `curves` (finite values only).
     public static func perEpoch(_ curves: [[(epoch: Int, value: Double)]]) -> [(epoch: Int, mean: Double, low: Double, high: Double)] {
         var byEpoch: [Int: [Double]] = [:]

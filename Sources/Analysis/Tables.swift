@@ -77,10 +77,9 @@ public enum Tables {
                 guard !present.isEmpty, complete || numericColumns[column].digits > 0 else {
                     means.append(nil); spreads.append(nil); continue
                 }
-                let mean = present.reduce(0, +) / Double(present.count)
-                means.append(mean)
-                spreads.append(present.count > 1
-                    ? (present.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(present.count - 1)).squareRoot() : nil)
+                let spread = SeedSpread.meanAndStd(present)
+                means.append(spread?.mean)
+                spreads.append(spread?.std)
             }
             let status = group.runs.compactMap { run in run.divergedAt.map { "\(run.run) diverged at epoch \($0)" } }
             let latest = group.runs.compactMap { $0.last?.epoch }

@@ -352,9 +352,12 @@ import Trainer
             #expect(stderr.contains("stopped by \(StopSignal.name(signal))") && stderr.contains("--resume"), "\(stderr)")
             let record = try RunFolder(path: out + "/simclr").readRecord()
             #expect(record.status == .stopped && record.message?.contains(StopSignal.name(signal)) == true)
-            // Resumable: --resume continues from the saved epochs.
-            let rows = try RunFolder(path: out + "/simclr").readMetrics().count
-            #expect(rows >= 2)
+            // Resumable: the run reopens at its checkpoint, one epoch after its last saved row.
+            let folder = RunFolder(path: out + "/simclr")
+            let rows = try folder.readMetrics().count
+            let resumed = try TrainingRun(config: record.config, data: SyntheticShapes.dataset().limitingTrain(to: 2048),
+                                          folder: folder, resume: true)
+            #expect(rows >= 2 && resumed.nextEpoch == rows && !resumed.isFinished)
         }
     }
 

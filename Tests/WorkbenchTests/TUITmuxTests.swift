@@ -225,7 +225,8 @@ import Trainer
         #expect(tmux.wait(timeout: 60) { _ in exists(out + "/exit") }, "q did not quit:\n\(tmux.screen())")
         let seconds = Date().timeIntervalSince(quitAt)
         let folders = ((try? FileManager.default.contentsOfDirectory(atPath: out + "/session")) ?? []).filter { $0 != "export" }
-        #expect(folders.count <= TrainingSession.maximumRuns, "\(folders.count) runs")
+        // The storm really queued runs (the quit came behind them), and no more than the cap.
+        #expect(folders.count > 3 && folders.count <= TrainingSession.maximumRuns, "\(folders.count) runs")
         #expect(seconds < 30 * sanitizerSlowdown, "quitting took \(seconds) s")
         let exit = (try? String(contentsOfFile: out + "/exit", encoding: .utf8)) ?? ""
         #expect(exit.contains("EXIT=0"))

@@ -37,10 +37,11 @@ enum AblationPanel {
         grid.put("skip dep  " + Formatting.padded(heading, barWidth) + "     %  Pr(ω|A)",
                  x: inner.x, y: inner.y, ink: .dim, limit: inner.width)
         let selectedGroup = snapshot.runs[safe: state.selectedRun]?.seedGroupKey
+        let triplets = snapshot.runs.filter { $0.skip != nil }.map(\.asRunMetrics)
+        let shares = Dictionary(Ablation.points(triplets, value: \.prOmegaMeasured).map { ($0.group, $0.mean) }) { first, _ in first }
         for (index, row) in rows.enumerated() where index + 1 < inner.height {
             let fraction = row.mean.map { ($0 - low) / max(high - low, 1e-9) } ?? 0
-            let prOmega = Ablation.points(snapshot.runs.filter { $0.seedGroupKey == row.group }.map(\.asRunMetrics),
-                                          value: \.prOmegaMeasured).first?.mean
+            let prOmega = shares[row.group] ?? nil
             let line = Formatting.rightAligned("\(row.skip)", 4) + " " + Formatting.rightAligned(row.deputies.map(String.init) ?? "", 3) + "  "
                 + Formatting.bar(fraction, width: barWidth, ascii: grid.asciiOnly) + " "
                 + Formatting.rightAligned(Formatting.number(row.mean, "%.2f"), 6) + "  "

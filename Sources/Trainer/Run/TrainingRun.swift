@@ -221,11 +221,7 @@ public final class TrainingRun {
         for (i, index) in indices.enumerated() { stepLabels[i] = data.train.labels[index] }
         let outcome = method.computeGradients(views: views, labels: stepLabels[...])
         guard outcome.loss.isFinite else {
-            var row = EpochMetrics(epoch: epoch)
-            row.loss = Double(outcome.loss)
-            row.diverged = true
-            try? folder.writeMetrics(metrics + [row], run: config.name, method: config.method.rawValue)
-            try stop(.diverged, message: "loss became \(outcome.loss.isNaN ? "NaN" : "infinite") at epoch \(epoch), step \(p.step + 1) (learning rate \(config.learningRate)); run stopped")
+            try diverge(at: epoch, loss: Double(outcome.loss), message: "loss became \(outcome.loss.isNaN ? "NaN" : "infinite") at epoch \(epoch), step \(p.step + 1) (learning rate \(config.learningRate)); run stopped")
         }
         optimizer.step(learningRate: schedule.rate(at: globalStep))
         globalStep += 1
@@ -262,11 +258,7 @@ public final class TrainingRun {
         if let std = row.repStd, !std.isFinite {
             // Finite losses, non-finite weights (a step too large in the epoch's last steps):
             // the evaluation measured nothing, so the epoch is recorded as diverged, not done.
-            var failed = EpochMetrics(epoch: epoch)
-            failed.loss = row.loss
-            failed.diverged = true
-            try? folder.writeMetrics(metrics + [failed], run: config.name, method: config.method.rawValue)
-            try stop(.diverged, message: "the network's weights became non-finite during epoch \(epoch) (its representations are NaN; learning rate \(config.learningRate)); run stopped")
+            try diverge(at: epoch, loss: row.loss, message: "the network's weights became non-finite during epoch \(epoch) (its representations are NaN; learning rate \(config.learningRate)); run stopped")
         }
         row.evalSeconds = Date().timeIntervalSince(started)
         wallSeconds += Date().timeIntervalSince(started)
@@ -310,6 +302,16 @@ public final class TrainingRun {
         record.endedAt = Date()
         progress = nil
         try? folder.write(record)
+    }
+
+    /// Adds `epoch`'s row marked diverged (with its loss, no evaluation), marks the run
+    /// diverged and throws the reason.
+    private func diverge(at epoch: Int, loss: Double?, message: String) throws(RunError) -> Never {
+        var row = EpochMetrics(epoch: epoch)
+        row.loss = loss
+        row.diverged = true
+        try? folder.writeMetrics(metrics + [row], run: config.name, method: config.method.rawValue)
+        try stop(.diverged, message: message)
     }
 
     /// Marks the run as ended early and throws the reason.
