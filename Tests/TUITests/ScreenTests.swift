@@ -282,6 +282,9 @@ func sampleSnapshot() -> SessionSnapshot {
         // On screen: each row names its epoch, and the fork says where it began.
         let text = Screen.render(snapshot, state: UIState(), width: 160, height: 48).text
         #expect(text.contains("e4") && text.contains("e3 fork@2"), "\(text)")
+        // At 100×30 the marks shorten (f@2) but stay whole inside the panel.
+        let small = Screen.render(snapshot, state: UIState(), width: 100, height: 30).text
+        #expect(small.contains("e3 f@2"), "\(small)")
         // All at one epoch: the heading says which, and the rows need no marks.
         var level = snapshot
         level.runs.removeAll { $0.forkedAt != nil }

@@ -29,9 +29,11 @@ enum AblationPanel {
             }
         }
         var marks = markTexts(fork: "fork")
-        if inner.width - 32 - (marks.map(\.count).max() ?? 0) < 6 { marks = markTexts(fork: "f") }
+        // A row is 25 cells of numbers around its bar, then its marks.
+        if inner.width - 25 - (marks.map(\.count).max() ?? 0) < 6 { marks = markTexts(fork: "f") }
         let markWidth = marks.map(\.count).max() ?? 0
-        let barWidth = max(4, inner.width - 32 - markWidth)
+        // The bar gives way first: at the narrowest, the numbers and marks stay whole without it.
+        let barWidth = max(markWidth > 0 ? 0 : 4, inner.width - 25 - markWidth)
         let heading = Formatting.fitting(common.map { ["accuracy at epoch \($0)", "at epoch \($0)", "e\($0)"] }
                                              ?? ["accuracy, epoch per row", "accuracy", "acc."], barWidth)
         grid.put("skip dep  " + Formatting.padded(heading, barWidth) + "     %  Pr(ω|A)",
