@@ -2,7 +2,7 @@
 #   make run    install missing Debian packages, build in release mode, start the workbench
 #   make test   install missing Debian packages, run the whole test suite
 
-DEBIAN_PACKAGES := pkg-config libncursesw5-dev libopenblas-dev libgomp1 libblis-serial-dev libblis-openmp-dev libpng-dev zlib1g-dev \
+DEBIAN_PACKAGES := pkg-config libncursesw5-dev libopenblas-dev libgomp1 libblis-serial-dev libblis-openmp-dev libpng-dev libjpeg62-turbo-dev zlib1g-dev \
                    libfreetype-dev dataset-fashion-mnist fonts-dejavu-core tmux python3
 SWIFT ?= swift
 ARGS ?=

@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 # binaries came out with the coverage counters of the harness alone (2,369 of 22,184).
 [ -n "${WORKBENCH_BLAS:-}" ] || unset WORKBENCH_BLAS
 seconds="${FUZZ_SECONDS:-60}"
-targets="${FUZZ_TARGETS:-idx png checkpoint run-record metrics class-distances experiment}"
+targets="${FUZZ_TARGETS:-idx png jpeg cifar stl10 checkpoint run-record metrics class-distances experiment}"
 swift build -c release --sanitize=fuzzer --sanitize=address 2>&1 | grep -E "error|warning: .*swift|Compiling|Build" | grep -v "^\[" || true
 bin="$(swift build -c release --sanitize=fuzzer --sanitize=address --show-bin-path)"
 work=../.build-fuzz

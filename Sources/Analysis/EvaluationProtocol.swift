@@ -9,10 +9,14 @@ public struct EvaluationProtocol: Sendable, Codable, Equatable {
     public var layer: String
     public var linearProbe: String
     public var testSet: String
+    /// Which images trained the network (STL-10's self-supervised runs may train on its
+    /// unlabeled split, which evaluation never uses), and their shape; absent in older runs.
+    public var trainedOn: String?
+    public var images: String?
 
     enum CodingKeys: String, CodingKey {
         case knnK = "knn_k", knnTemperature = "knn_temperature", knnMetric = "knn_metric", memoryBank = "memory_bank"
-        case layer, linearProbe = "linear_probe", testSet = "test_set"
+        case layer, linearProbe = "linear_probe", testSet = "test_set", trainedOn = "trained_on", images
     }
 
     /// The protocol of the reference workloads, for a representation of `dimension` values.

@@ -16,5 +16,6 @@ static inline png_image wb_png_image_new(void) {
 static inline png_uint_32 wb_png_format_gray(void) { return PNG_FORMAT_GRAY; }
 static inline png_uint_32 wb_png_format_rgba(void) { return PNG_FORMAT_RGBA; }
 static inline png_uint_32 wb_png_format_rgb(void) { return PNG_FORMAT_RGB; }
+static inline png_uint_32 wb_png_format_flag_color(void) { return PNG_FORMAT_FLAG_COLOR; }
 static inline int wb_png_failed(const png_image *image) { return PNG_IMAGE_FAILED(*image); }
 #endif

@@ -7,8 +7,14 @@ import Trainer
 public enum FuzzTarget: String, CaseIterable, Sendable {
     /// IDX image and label files, plain or gzipped (`--data` folders).
     case idx
-    /// One image of a PNG class folder (`--data` folders).
+    /// One image of a PNG class folder (`--data` folders), grey or colour.
     case png
+    /// One image of a JPEG class folder (`--data` folders).
+    case jpeg
+    /// A CIFAR-10 batch file and a CIFAR-100 file (`--data cifar10`, `cifar100`).
+    case cifar
+    /// An STL-10 image file and label file (`--data stl10`).
+    case stl10
     /// `checkpoint.bin`, read by `--resume`.
     case checkpoint
     /// `run.json`, read by `--resume` and `export`.
@@ -30,7 +36,26 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             let labels = try? IDXFile.decode(bytes, path: name, expectedMagic: IDXFile.labelMagic)
             return image != nil || labels != nil
         case .png:
-            return (try? PNGFolder.decode(bytes, path: name, side: 28)) != nil
+            guard let image = try? ImageFolder.decode(bytes, path: name + ".png") else { return false }
+            return ImageFolder.rgb(image, side: 28).count == 28 * 28 * 3
+        case .jpeg:
+            guard let image = try? ImageFolder.decode(bytes, path: name + ".jpg") else { return false }
+            return ImageFolder.rgb(image, side: 28).count == 28 * 28 * 3
+        case .cifar:
+            var pixels: [UInt8] = [], labels: [Int] = []
+            let ten: Bool = bytes.withUnsafeBytes { raw in
+                (try? CIFARBinary.decode(raw, path: name, variant: .cifar10, pixels: &pixels, labels: &labels)) != nil
+            }
+            pixels = []
+            labels = []
+            let hundred: Bool = bytes.withUnsafeBytes { raw in
+                (try? CIFARBinary.decode(raw, path: name, variant: .cifar100(coarse: false), pixels: &pixels, labels: &labels)) != nil
+            }
+            return ten || hundred
+        case .stl10:
+            let images = try? STL10Binary.decodeImages(bytes, path: name)
+            let labels = try? STL10Binary.decodeLabels(bytes, path: name)
+            return images != nil || labels != nil
         case .checkpoint:
             // As stored, and with a valid checksum appended, so the fuzzer reaches the
             // fields behind the CRC check instead of stopping there every time.

@@ -18,20 +18,23 @@ public final class StepHarness {
     var rng: RandomGenerator
     var order: [Int]
     var labels: [Int]
+    /// The images the method trains on.
+    let images: ImageSet
     var cursor = 0
     var steps = 0
 
     public init(method: MethodKind = .byol, backbone: Backbone, batch: Int, data: Dataset, seed: UInt64 = 1) {
         self.method = method
         self.backbone = backbone
-        self.batch = min(batch, data.train.count)
+        self.batch = min(batch, data.trainingImages(supervised: method == .supervised).count)
         self.data = data
         rng = RandomGenerator(seed: seed)
         trainer = MethodFactory.make(method, settings: MethodSettings(), backbone: backbone,
-                                     imageSide: data.side, classCount: data.classCount, rng: &rng)
+                                     imageSide: data.side, channels: data.channels, classCount: data.classCount, rng: &rng)
         optimizer = SGD(parameters: trainer.optimisedParameters)
-        augmenter = Augmenter(recipe: .forBackbone(backbone), side: data.side, mean: data.mean, std: data.std)
-        order = Array(0..<data.train.count)
+        augmenter = Augmenter(backbone: backbone, data: data)
+        images = data.trainingImages(supervised: method == .supervised)
+        order = Array(0..<images.count)
         rng.shuffle(&order)
         labels = [Int](repeating: 0, count: self.batch)
     }
@@ -40,8 +43,8 @@ public final class StepHarness {
     public func augment() {
         if cursor + batch > order.count { cursor = 0 }
         let indices = order[cursor..<(cursor + batch)]
-        for (i, index) in indices.enumerated() { labels[i] = data.train.labels[index] }
-        augmenter.makeViews(of: data.train, indices: indices, into: views, draws: &draws, rng: &rng)
+        for (i, index) in indices.enumerated() { labels[i] = images.labels[index] }
+        augmenter.makeViews(of: images, indices: indices, into: views, draws: &draws, rng: &rng)
         cursor += batch
     }
 

@@ -107,9 +107,8 @@ struct BenchEval: ParsableCommand {
         let data = try dataOptions.load()
         var rng = RandomGenerator(seed: 0)
         let networks = MethodFactory.make(method, settings: MethodSettings(), backbone: backbone, imageSide: data.side,
-                                          classCount: data.classCount, rng: &rng)
-        let evaluator = Evaluator(data: data, augmenter: Augmenter(recipe: .forBackbone(backbone), side: data.side,
-                                                                   mean: data.mean, std: data.std))
+                                          channels: data.channels, classCount: data.classCount, rng: &rng)
+        let evaluator = Evaluator(data: data, augmenter: Augmenter(backbone: backbone, data: data))
         let dimension = backbone.representationSize
         return Subject(name: "\(method.rawValue), \(backbone.rawValue) at initialisation on \(data.name)", data: data,
                        evaluate: { row, timings in

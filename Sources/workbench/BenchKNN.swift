@@ -86,7 +86,7 @@ struct BenchKNN: ParsableCommand {
             do { data = try DataCatalog.load("fmnist") } catch { throw ValidationError("\(error) (or pass --features random)") }
             var rng = RandomGenerator(seed: 1)
             let backbone = Architectures.backbone(.mlp, imageSide: data.side, rng: &rng)
-            let augmenter = Augmenter(recipe: .mlp, side: data.side, mean: data.mean, std: data.std)
+            let augmenter = Augmenter(backbone: .mlp, data: data)
             let evaluator = Evaluator(data: data, augmenter: augmenter)
             let input = Tensor(shape: [0, 0])
             let trainRows = evaluator.representations(of: backbone, set: data.train, input: input)

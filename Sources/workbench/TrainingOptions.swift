@@ -86,7 +86,7 @@ struct TrainingOptions: ParsableArguments {
     func overriding(_ configs: [RunConfig]) -> [RunConfig] {
         configs.map { original in
             var c = original
-            if let data = dataOptions.data { c.data = data }
+            if dataOptions.data != nil || dataOptions.side != nil || dataOptions.grey { c.data = dataOptions.dataName }
             if let epochs { c.epochs = epochs }
             if let lr { c.learningRate = lr }
             if let trainSize { c.trainLimit = trainSize }

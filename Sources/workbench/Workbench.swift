@@ -52,10 +52,16 @@ struct Workbench: ParsableCommand {
 
 /// Options shared by every subcommand that loads a data set.
 struct DataOptions: ParsableArguments {
-    @Option(name: .long, help: "fmnist, fmnist-20k, synthetic, or a folder (IDX files, or one PNG sub-folder per class). Default: fmnist-20k when installed, else synthetic.")
+    @Option(name: .long, help: "fmnist, fmnist-20k, synthetic, colour-N (generated, N classes), cifar10, cifar100, cifar100-coarse, stl10, stl10-unlabeled, stl10+unlabeled (from $WORKBENCH_DATA_DIR, default ~/datasets), or a folder (IDX files, or one PNG/JPEG sub-folder per class). Default: fmnist-20k when installed, else synthetic.")
     var data: String?
 
-    var dataName: String { data ?? DataCatalog.defaultName }
+    @Option(name: .long, help: "Image folders: resize every image to N×N (default 28).")
+    var side: Int?
+
+    @Flag(name: .long, help: "Image folders: make every image grey (one channel), even colour ones.")
+    var grey = false
+
+    var dataName: String { DataCatalog.spec(data ?? DataCatalog.defaultName, side: side, channels: grey ? 1 : nil) }
 
     /// Loads the data set or ends the program with a one-line error.
     func load() throws -> Dataset {

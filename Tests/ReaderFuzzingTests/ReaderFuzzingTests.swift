@@ -130,6 +130,19 @@ struct Mutator {
         try save(.png, "grey-5x3.png", file(scratch + "/grey.png"))
         try save(.png, "rgba-6x4.png", [UInt8](try RasterCanvas(width: 6, height: 4).pngData()))
 
+        #expect(writeColourPNG(patternRGB(side: 4, index: 1), width: 4, height: 4, to: scratch + "/rgb.png"))
+        try save(.png, "rgb-4x4.png", file(scratch + "/rgb.png"))
+        try save(.jpeg, "rgb-8x8.jpg", jpegBytes(patternRGB(side: 8, index: 2), width: 8, height: 8, channels: 3))
+        try save(.jpeg, "grey-8x6.jpg", jpegBytes((0..<48).map { UInt8($0 * 5) }, width: 8, height: 6, channels: 1))
+        let jpeg = jpegBytes(patternRGB(side: 16, index: 3), width: 16, height: 16, channels: 3)
+        try save(.jpeg, "truncated.jpg", Array(jpeg.prefix(jpeg.count / 2)))
+        try save(.cifar, "cifar10-2.bin", [3] + cifarPlanes(patternRGB(side: 32, index: 0)) + [9] + cifarPlanes(patternRGB(side: 32, index: 1)))
+        try save(.cifar, "cifar100-1.bin", [4, 77] + cifarPlanes(patternRGB(side: 32, index: 2)))
+        try save(.cifar, "short-record.bin", [3] + Array(cifarPlanes(patternRGB(side: 32, index: 0)).prefix(3000)))
+        try save(.stl10, "images-1.bin", stl10Planes(patternRGB(side: 96, index: 4)))
+        try save(.stl10, "labels.bin", [1, 10, 5])
+        try save(.stl10, "bad-label.bin", [0, 11])
+
         var config = RunConfig(method: .triplet)
         config.epochs = 2
         let checkpoint = Checkpoint(epoch: 1, globalStep: 10, wallSeconds: 1.5, rngState: [1, 2, 3, 4],

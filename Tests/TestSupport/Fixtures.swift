@@ -1,4 +1,5 @@
 import Analysis
+import CJPEG
 import CPNG
 import Foundation
 import Trainer
@@ -44,15 +45,70 @@ public func writeIDXDataSet(in folder: String, count: Int = 12, side: Int = 4, g
 
 /// Writes a grey PNG with libpng.
 public func writePNG(_ pixels: [UInt8], width: Int, height: Int, to path: String) -> Bool {
+    writePNG(pixels, width: width, height: height, format: wb_png_format_gray(), to: path)
+}
+
+private func writePNG(_ pixels: [UInt8], width: Int, height: Int, format: png_uint_32, to path: String) -> Bool {
     var image = wb_png_image_new()
     image.width = UInt32(width)
     image.height = UInt32(height)
-    image.format = wb_png_format_gray()
+    image.format = format
     return pixels.withUnsafeBytes { buffer in
         png_image_write_to_file(&image, path, 0, buffer.baseAddress, 0, nil) != 0
     }
 }
 
+/// Writes an RGB PNG (8-bit, rows top to bottom, three values per pixel) with libpng.
+@discardableResult
+public func writeColourPNG(_ rgb: [UInt8], width: Int, height: Int, to path: String) -> Bool {
+    writePNG(rgb, width: width, height: height, format: wb_png_format_rgb(), to: path)
+}
+
+/// The bytes of a JPEG (quality 95) of 8-bit pixels with 1 or 3 channels, by libjpeg-turbo.
+public func jpegBytes(_ pixels: [UInt8], width: Int, height: Int, channels: Int) -> [UInt8] {
+    var out: UnsafeMutablePointer<UInt8>?
+    var size: UInt = 0
+    let status = pixels.withUnsafeBufferPointer { wb_jpeg_encode($0.baseAddress, Int32(width), Int32(height), Int32(channels), 95, &out, &size) }
+    guard status == 0, let out else { return [] }
+    defer { wb_jpeg_free(out) }
+    return Array(UnsafeBufferPointer(start: out, count: Int(size)))
+}
+
+/// One CIFAR record's pixel bytes in the files' order (1,024 red, 1,024 green, 1,024 blue,
+/// rows top to bottom) for an image given as rows of RGB pixels.
+public func cifarPlanes(_ rgb: [UInt8]) -> [UInt8] {
+    (0..<3).flatMap { c in (0..<1024).map { rgb[3 * $0 + c] } }
+}
+
+/// STL-10's layout of one 96×96 RGB image: channel by channel, column by column.
+public func stl10Planes(_ rgb: [UInt8]) -> [UInt8] {
+    (0..<3).flatMap { c in (0..<96).flatMap { x in (0..<96).map { y in rgb[3 * (y * 96 + x) + c] } } }
+}
+
+/// An STL-10 folder (`stl10_binary/` in `root`) with `train`, `test` and `unlabeled` images
+/// in the real byte layout, and class names.
+@discardableResult
+public func writeSTL10Folder(in root: String, train: Int = 3, test: Int = 2, unlabeled: Int = 4) -> String {
+    let folder = root + "/stl10_binary"
+    try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    func images(_ count: Int, offset: Int) -> Data { Data((0..<count).flatMap { stl10Planes(patternRGB(side: 96, index: $0 + offset)) }) }
+    writeFile(atPath: folder + "/train_X.bin", contents: images(train, offset: 0))
+    writeFile(atPath: folder + "/train_y.bin", contents: Data((0..<train).map { UInt8($0 % 10 + 1) }))
+    writeFile(atPath: folder + "/test_X.bin", contents: images(test, offset: 100))
+    writeFile(atPath: folder + "/test_y.bin", contents: Data((0..<test).map { UInt8(10 - $0 % 10) }))
+    writeFile(atPath: folder + "/unlabeled_X.bin", contents: images(unlabeled, offset: 200))
+    let names = ["airplane", "bird", "car", "cat", "deer", "dog", "horse", "monkey", "ship", "truck"]
+    writeFile(atPath: folder + "/class_names.txt", contents: Data(names.joined(separator: "\n").utf8))
+    return folder
+}
+
+/// A deterministic test pattern of `side × side` RGB pixels for image `index`.
+public func patternRGB(side: Int, index: Int) -> [UInt8] {
+    (0..<(side * side)).flatMap { p -> [UInt8] in
+        let x = p % side, y = p / side
+        return [UInt8((x * 8 + index * 31) % 256), UInt8((y * 8 + index * 17) % 256), UInt8((x + y + index * 5) % 256)]
+    }
+}
 
 /// Decodes PNG bytes with libpng into RGB; nil when libpng refuses them.
 public func decodePNG(_ data: Data) -> (width: Int, height: Int, rgb: [UInt8])? {

@@ -194,6 +194,24 @@ import Trainer
     }
 
     /// Ctrl-S (flow control) must not freeze the screen: keys still work after it.
+    @Test func colourRunsShowTheirImageShapeAndCurves() throws {
+        let out = makeTemporaryFolder("tui-colour")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let tmux = Tmux()
+        tmux.launch("--data colour-100 --methods simclr,byol,moco,triplet,supervised --epochs 2 --train-size 1024 --batch 128 --out '\(out)/session'",
+                    after: "; echo \"EXIT=$?\" > '\(out)/exit-status'")
+        #expect(tmux.wait { $0.contains("colour-100 32×32×3") }, "no image shape in the status line:\n\(tmux.screen())")
+        let finished = tmux.wait(timeout: 300) { _ in
+            ["simclr", "byol", "moco", "triplet-skip1-dep9", "supervised"].allSatisfy {
+                (try? String(contentsOfFile: "\(out)/session/\($0)/metrics.csv", encoding: .utf8))?.split(separator: "\n").count == 4
+            }
+        }
+        #expect(finished, "colour runs did not finish:\n\(tmux.screen())")
+        tmux.keys("q")
+        #expect(tmux.wait(timeout: 30) { _ in exists("\(out)/exit-status") })
+        #expect((try? String(contentsOfFile: "\(out)/exit-status", encoding: .utf8)) == "EXIT=0\n")
+    }
+
     @Test func ctrlSDoesNotFreezeTheScreen() throws {
         let out = makeTemporaryFolder("tui-ctrl-s")
         defer { try? FileManager.default.removeItem(atPath: out) }

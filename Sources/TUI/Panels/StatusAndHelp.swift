@@ -6,7 +6,8 @@ enum StatusLine {
     static func draw(_ snapshot: SessionSnapshot, cpuPercent: Double?, in rect: Rect, grid: inout CellGrid) {
         grid.fill(rect, with: Cell(" ", reverse: true))
         // The message first: it is what just happened; the output folder last, as it can be long.
-        var text = " \(snapshot.dataName) · \(snapshot.backbone.rawValue) · CPU \(Formatting.number(cpuPercent, "%.0f"))%"
+        let shape = snapshot.imageShape.side > 0 ? " " + snapshot.imageShape.description : ""
+        var text = " \(snapshot.dataName)\(shape) · \(snapshot.backbone.rawValue) · CPU \(Formatting.number(cpuPercent, "%.0f"))%"
         if !snapshot.message.isEmpty { text += " · " + snapshot.message }
         text += " · out \(snapshot.outDirectory)"
         let hints = "? help  q quit "

@@ -3,20 +3,34 @@ import Foundation
 import TensorCore
 
 /// Makes the two augmented, normalised views of every image of a batch, written straight
-/// into one preallocated [2N, side·side] buffer: rows 0..<N are the first views, N..<2N
-/// the second. Nothing is allocated per image.
+/// into one preallocated [2N, side·side·channels] buffer: rows 0..<N are the first views,
+/// N..<2N the second. Nothing is allocated per image.
 public struct Augmenter: Sendable {
     public let recipe: AugmentationRecipe
     public let side: Int
-    public let mean: Float
-    public let std: Float
+    public let channels: Int
+    public let normalisation: Normalisation
 
-    public init(recipe: AugmentationRecipe, side: Int, mean: Float, std: Float) {
+    public init(recipe: AugmentationRecipe, shape: ImageShape, normalisation: Normalisation) {
         self.recipe = recipe
-        self.side = side
-        self.mean = mean
-        self.std = std
+        side = shape.side
+        channels = shape.channels
+        self.normalisation = normalisation
     }
+
+    /// A grey augmenter with one mean and std.
+    public init(recipe: AugmentationRecipe, side: Int, mean: Float, std: Float) {
+        self.init(recipe: recipe, shape: ImageShape(side: side), normalisation: Normalisation(mean: mean, std: std))
+    }
+
+    /// The augmenter the reference workloads use for `backbone` on `data`.
+    public init(backbone: Backbone, data: Dataset) {
+        self.init(recipe: .forData(backbone: backbone, channels: data.channels), shape: data.shape,
+                  normalisation: data.normalisation)
+    }
+
+    /// Values per image and view.
+    public var values: Int { side * side * channels }
 
     /// Fills `views` with two views of each image in `indices`, drawing from `rng`. The
     /// draws are made in order on this thread (so a seed gives the same views on any number
@@ -24,20 +38,19 @@ public struct Augmenter: Sendable {
     /// over the kernels' threads.
     public func makeViews(of set: ImageSet, indices: ArraySlice<Int>, into views: Tensor,
                           draws: inout [AugmentationDraw], rng: inout RandomGenerator) {
-        let n = indices.count, pixels = side * side
-        views.resize(rows: 2 * n, columns: pixels)
+        let n = indices.count, values = self.values
+        views.resize(rows: 2 * n, columns: values)
         if draws.count != 2 * n { draws = [AugmentationDraw](repeating: AugmentationDraw(), count: 2 * n) }
         for i in 0..<(2 * n) { draws[i] = draw(&rng) }
-        set.pixels.withUnsafeBufferPointer { source in
+        set.withSource { source in
             indices.withUnsafeBufferPointer { chosen in
                 draws.withUnsafeBufferPointer { drawn in
                     withUnsafePointer(to: self) { augmenter in
-                        guard let images = source.baseAddress, let index = chosen.baseAddress,
-                              let draw = drawn.baseAddress else { return }
-                        var job = ViewJob(augmenter: augmenter, draws: draw, images: images, indices: index,
-                                          views: views.data, count: n, pixels: pixels)
+                        guard let index = chosen.baseAddress, let draw = drawn.baseAddress else { return }
+                        var job = ViewJob(augmenter: augmenter, draws: draw, images: source, indices: index,
+                                          views: views.data, count: n, values: values)
                         let viewCount = Int64(2 * n)
-                        wb_parallel_for(viewCount, wb_parts(viewCount * Int64(pixels), 1 << 15), { context, begin, end, _ in
+                        wb_parallel_for(viewCount, wb_parts(viewCount * Int64(values), 1 << 15), { context, begin, end, _ in
                             guard let job = context?.assumingMemoryBound(to: ViewJob.self).pointee else { return }
                             for view in Int(begin)..<Int(end) { job.render(view) }
                         }, &job)
@@ -52,27 +65,62 @@ public struct Augmenter: Sendable {
     private struct ViewJob {
         let augmenter: UnsafePointer<Augmenter>
         let draws: UnsafePointer<AugmentationDraw>
-        let images: UnsafePointer<Float>
+        let images: PixelStore
         let indices: UnsafePointer<Int>
         let views: UnsafeMutablePointer<Float>
-        let count: Int, pixels: Int
+        let count: Int, values: Int
 
         func render(_ view: Int) {
             let row = view % count, second = view >= count
-            augmenter.pointee.apply(draws[2 * row + (second ? 1 : 0)], to: images + indices[row] * pixels,
-                                    into: views + view * pixels)
+            let d = draws[2 * row + (second ? 1 : 0)], output = views + view * values, start = indices[row] * values
+            switch images {
+            case .bytes(let b): augmenter.pointee.apply(d, to: BytePixels(b + start), into: output)
+            case .floats(let f): augmenter.pointee.apply(d, to: f + start, into: output)
+            case .empty: break
+            }
         }
     }
 
-    /// Writes the un-augmented, normalised images at `indices` into `batch` ([N, side·side]).
+    /// Writes the un-augmented, normalised images at `indices` into `batch` ([N, side·side·channels]).
     public func normalise(_ set: ImageSet, indices: Range<Int>, into batch: Tensor) {
-        let pixels = side * side
-        batch.resize(rows: indices.count, columns: pixels)
-        let inverseStd = 1 / std
-        set.pixels.withUnsafeBufferPointer { source in
-            guard let base = source.baseAddress else { return }
-            let start = base + indices.lowerBound * pixels
-            for i in 0..<(indices.count * pixels) { batch.data[i] = (start[i] - mean) * inverseStd }
+        let values = self.values
+        batch.resize(rows: indices.count, columns: values)
+        let first = indices.lowerBound * values, total = indices.count * values
+        if channels == 1 {
+            let mean = normalisation.mean[0], inverseStd = 1 / normalisation.std[0]
+            set.withSource { source in
+                switch source {
+                case .floats(let f): for i in 0..<total { batch.data[i] = (f[first + i] - mean) * inverseStd }
+                case .bytes(let b):
+                    let p = BytePixels(b)
+                    for i in 0..<total { batch.data[i] = (p[first + i] - mean) * inverseStd }
+                case .empty: break
+                }
+            }
+            return
+        }
+        set.withSource { source in
+            switch source {
+            case .floats(let f): normaliseChannels(FloatPixels(f + first), into: batch.data, pixels: total / channels)
+            case .bytes(let b): normaliseChannels(BytePixels(b + first), into: batch.data, pixels: total / channels)
+            case .empty: break
+            }
+        }
+    }
+
+    /// (value − mean[c]) / std[c] for `pixels` pixels of interleaved channels.
+    private func normaliseChannels<Source: PixelSource>(_ source: Source, into out: UnsafeMutablePointer<Float>, pixels: Int) {
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * channels) { constants in
+            for c in 0..<channels {
+                constants[c] = normalisation.mean[c]
+                constants[channels + c] = 1 / normalisation.std[c]
+            }
+            for p in 0..<pixels {
+                for c in 0..<channels {
+                    let i = p * channels + c
+                    out[i] = (source[i] - constants[c]) * constants[channels + c]
+                }
+            }
         }
     }
 
@@ -88,15 +136,47 @@ public struct Augmenter: Sendable {
         if recipe.eraseProbability > 0 && rng.bernoulli(recipe.eraseProbability) {
             (d.eraseX, d.eraseY, d.eraseWidth, d.eraseHeight) = randomErase(&rng)
         }
+        guard recipe.isColour else { return d }
+        if d.brightness != 1 || d.contrast != 1 {  // jitter was drawn: its colour half
+            d.saturation = rng.uniform(recipe.saturationFactor.lowerBound, recipe.saturationFactor.upperBound)
+            d.hue = rng.uniform(-recipe.hueShift, recipe.hueShift)
+            if recipe.randomJitterOrder { d.jitterOrder = Self.randomOrder(&rng) }
+        }
+        d.greyscale = rng.bernoulli(recipe.greyscaleProbability)
+        if side >= recipe.blurMinimumSide && recipe.blurProbability > 0 && rng.bernoulli(recipe.blurProbability) {
+            d.blurSigma = rng.uniform(recipe.blurSigma.lowerBound, recipe.blurSigma.upperBound)
+        }
         return d
     }
 
-    /// Renders one view of `image` into `output` (side·side normalised values).
+    /// A uniform permutation of the four jitters (Fisher–Yates), two bits per step.
+    static func randomOrder(_ rng: inout RandomGenerator) -> UInt8 {
+        var order: [UInt8] = [0, 1, 2, 3]
+        for i in stride(from: 3, to: 0, by: -1) { order.swapAt(i, rng.below(i + 1)) }
+        return order.enumerated().reduce(0) { $0 | ($1.element << UInt8(2 * $1.offset)) }
+    }
+
+    /// Renders one view of `image` into `output` (side·side·channels normalised values).
     public func apply(_ d: AugmentationDraw, to image: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>) {
-        let pixels = side * side
-        Resample.bilinear(image, sourceWidth: side, sourceHeight: side,
+        render(d, from: FloatPixels(image), into: output)
+    }
+
+    /// Renders one view of an image of bytes.
+    public func apply(_ d: AugmentationDraw, to image: BytePixels, into output: UnsafeMutablePointer<Float>) {
+        render(d, from: image, into: output)
+    }
+
+    private func render<Source: PixelSource>(_ d: AugmentationDraw, from image: Source, into output: UnsafeMutablePointer<Float>) {
+        Resample.bilinear(image, sourceWidth: side, sourceHeight: side, channels: channels,
                           x0: Float(d.cropX), y0: Float(d.cropY), width: Float(d.cropWidth),
                           height: Float(d.cropHeight), into: output, side: side, mirrored: d.flip)
+        if channels == 3 {
+            ColourJitter.apply(d, to: output, side: side)
+            normaliseChannels(FloatPixels(UnsafePointer(output)), into: output, pixels: side * side)
+            return
+        }
+        let pixels = side * side
+        let mean = normalisation.mean[0], std = normalisation.std[0]
         // Jitter, then normalise (in the contrast pass when there is one), then erase with
         // the normalised value of black.
         let inverseStd = 1 / std

@@ -57,12 +57,10 @@ public enum FashionMNIST {
         if let bad = labelFile.bytes.firstIndex(where: { Int($0) >= classCount }) {
             throw DataError(labelPath, "label \(labelFile.bytes[bad]) at index \(bad) is outside 0...\(classCount - 1)")
         }
-        let floatBytes = imageFile.bytes.count * MemoryLayout<Float>.size
-        if let available = MemoryBudget.available(), floatBytes > available.bytes {
-            throw DataError(imagePath, "\(count) images of \(imageFile.dimensions[1])×\(imageFile.dimensions[2]) take \(MemoryBudget.format(floatBytes)) as floats, more than the \(MemoryBudget.format(available.bytes)) of \(available.source)")
+        if let available = MemoryBudget.available(), imageFile.bytes.count > available.bytes {
+            throw DataError(imagePath, "\(count) images of \(imageFile.dimensions[1])×\(imageFile.dimensions[2]) take \(MemoryBudget.format(imageFile.bytes.count)), more than the \(MemoryBudget.format(available.bytes)) of \(available.source)")
         }
-        let pixels = imageFile.bytes.map { Float($0) * (1 / 255) }
-        return ImageSet(pixels: pixels, labels: labelFile.bytes.map(Int.init), side: imageFile.dimensions[1])
+        return ImageSet(bytes: imageFile.bytes, labels: labelFile.bytes.map(Int.init), side: imageFile.dimensions[1], channels: 1)
     }
 
     /// The path of `base` or `base.gz` in `directory`.

@@ -1,108 +1,132 @@
-/// Labelled grey images of one size, pixels in [0, 1], stored row after row.
+/// Labelled images of one shape (`side × side`, 1 or 3 channels), values in [0, 1], stored
+/// image after image, row after row, pixel after pixel with its channels together (the
+/// [N, H, W, C] layout the convnet reads).
+///
+/// Files of bytes stay bytes (a value is byte / 255): STL-10's unlabeled split is 2.8 GB as
+/// bytes and would be 11 GB as floats. Generated images that are not whole bytes are kept as
+/// floats. Views become floats per batch, in the augmenter.
 public struct ImageSet: Sendable {
-    /// Pixels of all images, `count × side × side`, each in [0, 1].
-    public let pixels: [Float]
+    /// The values of all images, `count × side × side × channels`.
+    public enum Storage: Sendable {
+        /// Each value is byte / 255.
+        case bytes([UInt8])
+        /// Each value is in [0, 1].
+        case floats([Float])
+    }
+
+    public let storage: Storage
     public let labels: [Int]
     /// Images are `side × side`.
     public let side: Int
+    /// 1 (grey) or 3 (red, green, blue).
+    public let channels: Int
 
-    public init(pixels: [Float], labels: [Int], side: Int) {
-        self.pixels = pixels
+    public init(pixels: [Float], labels: [Int], side: Int, channels: Int = 1) {
+        storage = .floats(pixels)
         self.labels = labels
         self.side = side
+        self.channels = channels
+    }
+
+    public init(bytes: [UInt8], labels: [Int], side: Int, channels: Int) {
+        storage = .bytes(bytes)
+        self.labels = labels
+        self.side = side
+        self.channels = channels
+    }
+
+    private init(storage: Storage, labels: [Int], side: Int, channels: Int) {
+        self.storage = storage
+        self.labels = labels
+        self.side = side
+        self.channels = channels
     }
 
     public var count: Int { labels.count }
-    public var pixelsPerImage: Int { side * side }
+    /// Values per image: side · side · channels.
+    public var valuesPerImage: Int { side * side * channels }
+    /// The shape of one image.
+    public var shape: ImageShape { ImageShape(side: side, channels: channels) }
+    /// Bytes the images take in memory.
+    public var storageBytes: Int {
+        switch storage {
+        case .bytes(let b): b.count
+        case .floats(let f): f.count * MemoryLayout<Float>.size
+        }
+    }
+
+    /// Every value as a float in [0, 1] (a copy: for small sets, tests and statistics by hand).
+    public var pixels: [Float] {
+        switch storage {
+        case .bytes(let b): b.map { Float($0) * (1 / 255) }
+        case .floats(let f): f
+        }
+    }
+
+    /// Value `index` (over the whole set) in [0, 1].
+    public func value(at index: Int) -> Float {
+        switch storage {
+        case .bytes(let b): Float(b[index]) * (1 / 255)
+        case .floats(let f): f[index]
+        }
+    }
+
+    /// Calls `body` with the storage as a pixel source (valid only inside `body`).
+    public func withSource<R>(_ body: (PixelStore) -> R) -> R {
+        switch storage {
+        case .bytes(let b):
+            return b.withUnsafeBufferPointer { p in body(p.baseAddress.map { .bytes($0) } ?? .empty) }
+        case .floats(let f):
+            return f.withUnsafeBufferPointer { p in body(p.baseAddress.map { .floats($0) } ?? .empty) }
+        }
+    }
 
     /// The first `limit` images.
     public func prefix(_ limit: Int) -> ImageSet {
-        let n = min(limit, count)
-        return ImageSet(pixels: Array(pixels[0..<(n * pixelsPerImage)]), labels: Array(labels[0..<n]), side: side)
+        let n = min(limit, count), values = n * valuesPerImage
+        switch storage {
+        case .bytes(let b): return ImageSet(storage: .bytes(Array(b[0..<values])), labels: Array(labels[0..<n]), side: side, channels: channels)
+        case .floats(let f): return ImageSet(storage: .floats(Array(f[0..<values])), labels: Array(labels[0..<n]), side: side, channels: channels)
+        }
     }
 
     /// The images at `indices`, in that order.
     public func subset(_ indices: [Int]) -> ImageSet {
-        var out = [Float]()
-        out.reserveCapacity(indices.count * pixelsPerImage)
-        for i in indices { out += pixels[(i * pixelsPerImage)..<((i + 1) * pixelsPerImage)] }
-        return ImageSet(pixels: out, labels: indices.map { labels[$0] }, side: side)
+        let size = valuesPerImage
+        func pick<T>(_ all: [T]) -> [T] {
+            var out = [T]()
+            out.reserveCapacity(indices.count * size)
+            for i in indices { out += all[(i * size)..<((i + 1) * size)] }
+            return out
+        }
+        let chosen = indices.map { labels[$0] }
+        switch storage {
+        case .bytes(let b): return ImageSet(storage: .bytes(pick(b)), labels: chosen, side: side, channels: channels)
+        case .floats(let f): return ImageSet(storage: .floats(pick(f)), labels: chosen, side: side, channels: channels)
+        }
     }
 }
 
-/// A data set ready to train on: a train and a test split, the class names, and the
-/// normalisation statistics applied to every view.
-public struct Dataset: Sendable {
-    /// "fmnist", "fmnist-20k", "synthetic", or the folder a user gave.
-    public let name: String
-    public let train: ImageSet
-    public let test: ImageSet
-    public let classNames: [String]
-    public let mean: Float
-    public let std: Float
-    /// A short fingerprint of the pixels and labels (FNV-1a, hex), recorded in run files so
-    /// that a run can tell whether it is resumed on the same data. Computed once here: it
-    /// reads every pixel.
-    public let checksum: String
+/// The side and channels of an image.
+public struct ImageShape: Sendable, Equatable, Codable {
+    public var side: Int
+    public var channels: Int
 
-    public init(name: String, train: ImageSet, test: ImageSet, classNames: [String], mean: Float, std: Float) {
-        self.name = name
-        self.train = train
-        self.test = test
-        self.classNames = classNames
-        self.mean = mean
-        self.std = std
-        checksum = Self.fingerprint(train, test)
+    public init(side: Int, channels: Int = 1) {
+        self.side = side
+        self.channels = channels
     }
 
-    public var classCount: Int { classNames.count }
+    /// Values per image.
+    public var values: Int { side * side * channels }
 
-    /// The same data set with only the first `limit` training images (nil: unchanged).
-    public func limitingTrain(to limit: Int?) -> Dataset {
-        guard let limit, limit < train.count else { return self }
-        return Dataset(name: name, train: train.prefix(limit), test: test, classNames: classNames, mean: mean, std: std)
-    }
-    public var side: Int { train.side }
+    /// "32×32×3" or "28×28 grey".
+    public var description: String { channels == 1 ? "\(side)×\(side) grey" : "\(side)×\(side)×\(channels)" }
+}
 
-    /// Why runs on this data set could not be evaluated (kNN, probe and divergence need test
-    /// images and at least two classes on each side), or nil.
-    public var evaluationProblem: String? {
-        if train.count == 0 { return "has no training images" }
-        if test.count == 0 { return "has no test images; kNN and the linear probe need some" }
-        let trainClasses = Set(train.labels), testClasses = Set(test.labels)
-        if trainClasses.count < 2 {
-            return "its training images are all of one class; accuracies and class divergence need at least two"
-        }
-        if testClasses.count < 2 { return "its test images are all of one class; accuracies need at least two" }
-        return nil
-    }
-
-    private static func fingerprint(_ train: ImageSet, _ test: ImageSet) -> String {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        func mix(_ value: UInt32) {
-            for shift in stride(from: 0, to: 32, by: 8) {
-                hash ^= UInt64((value >> UInt32(shift)) & 0xFF)
-                hash &*= 0x100_0000_01B3
-            }
-        }
-        for set in [train, test] {
-            for p in set.pixels { mix(UInt32(truncatingIfNeeded: Int((p * 255).rounded()))) }
-            for l in set.labels { mix(UInt32(truncatingIfNeeded: l)) }
-        }
-        return String(hash, radix: 16)
-    }
-
-    /// Mean and standard deviation of all training pixels.
-    public static func statistics(of set: ImageSet) -> (mean: Float, std: Float) {
-        guard !set.pixels.isEmpty else { return (0, 1) }
-        var sum = 0.0, squares = 0.0
-        for p in set.pixels {
-            sum += Double(p)
-            squares += Double(p) * Double(p)
-        }
-        let n = Double(set.pixels.count)
-        let mean = sum / n
-        let variance = max(squares / n - mean * mean, 1e-12)
-        return (Float(mean), Float(variance.squareRoot()))
-    }
+/// Where an image set's values live, for the augmenter's inner loops.
+public enum PixelStore {
+    case bytes(UnsafePointer<UInt8>)
+    case floats(UnsafePointer<Float>)
+    case empty
 }

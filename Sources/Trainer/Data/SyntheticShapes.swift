@@ -65,26 +65,33 @@ public enum SyntheticShapes {
         let pixelsPerImage = side * side
         var pixels = [Float](repeating: 0, count: count * pixelsPerImage)
         var labels = [Int](repeating: 0, count: count)
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let chunk = (count + workers - 1) / workers
         pixels.withUnsafeMutableBufferPointer { pixelBuffer in
             labels.withUnsafeMutableBufferPointer { labelBuffer in
                 let pixelBase = UnsafeSendablePointer(pixelBuffer.baseAddress)
                 let labelBase = UnsafeSendablePointer(labelBuffer.baseAddress)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                forEachInParallel(count) { i in
                     guard let p = pixelBase.pointer, let l = labelBase.pointer else { return }
-                    for i in (worker * chunk)..<min(count, (worker + 1) * chunk) {
-                        var rng = RandomGenerator(seed: prototypeSeed &+ stream &* 1_000_003 &+ UInt64(i) &* 7919)
-                        let label = i % classCount
-                        let mode = rng.below(modesPerClass)
-                        l[i] = label
-                        drawSample(prototypes[label * modesPerClass + mode], distractors: distractors,
-                                   rng: &rng, into: p + i * pixelsPerImage)
-                    }
+                    var rng = RandomGenerator(seed: prototypeSeed &+ stream &* 1_000_003 &+ UInt64(i) &* 7919)
+                    let label = i % classCount
+                    let mode = rng.below(modesPerClass)
+                    l[i] = label
+                    drawSample(prototypes[label * modesPerClass + mode], distractors: distractors,
+                               rng: &rng, into: p + i * pixelsPerImage)
                 }
             }
         }
         return ImageSet(pixels: pixels, labels: labels, side: side)
+    }
+
+    /// Calls `body(i)` for every i in 0..<count, in contiguous ranges over the cores (each
+    /// image depends only on i, so the result does not depend on the split).
+    static func forEachInParallel(_ count: Int, _ body: @Sendable (Int) -> Void) {
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let chunk = (count + workers - 1) / workers
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let start = min(count, worker * chunk)
+            for i in start..<min(count, start + chunk) { body(i) }
+        }
     }
 
     static func drawSample(_ prototype: [Part], distractors: [Part], rng: inout RandomGenerator,

@@ -39,8 +39,9 @@ extension TrainingMethod {
 /// Builds the networks of a method for a backbone and data set.
 public enum MethodFactory {
     public static func make(_ kind: MethodKind, settings: MethodSettings, backbone kindOfBackbone: Backbone,
-                            imageSide: Int, classCount: Int, rng: inout RandomGenerator) -> TrainingMethod {
-        let backbone = Architectures.backbone(kindOfBackbone, imageSide: imageSide, rng: &rng)
+                            imageSide: Int, channels: Int = 1, classCount: Int,
+                            rng: inout RandomGenerator) -> TrainingMethod {
+        let backbone = Architectures.backbone(kindOfBackbone, imageSide: imageSide, channels: channels, rng: &rng)
         let size = kindOfBackbone.representationSize
         switch kind {
         case .supervised:

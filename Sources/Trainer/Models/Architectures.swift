@@ -27,16 +27,17 @@ public enum Backbone: String, CaseIterable, Sendable, Codable {
     }
 }
 
-/// Builders for the networks of the reference workloads (inputs are 28×28 grey images
-/// stored as rows of 784 values, which the convnet reads as [N, 28, 28, 1]).
+/// Builders for the networks of the reference workloads (inputs are side × side images of
+/// C channels stored as rows of side·side·C values, which the convnet reads as [N, side, side, C]).
 public enum Architectures {
-    /// mlp: 784 → 1024 (BN, ReLU) → 512 (BN, ReLU);
-    /// convnet: three 3×3 conv blocks (32, 64, 128 channels) with pooling, then global average pool.
-    /// Every "BN, ReLU" is one BatchNorm layer with its ReLU fused in.
-    public static func backbone(_ kind: Backbone, imageSide: Int = 28, rng: inout RandomGenerator) -> Sequential {
+    /// mlp: side²·C → 1024 (BN, ReLU) → 512 (BN, ReLU);
+    /// convnet: three 3×3 conv blocks (32, 64, 128 channels; the first takes C) with pooling,
+    /// then global average pool. Every "BN, ReLU" is one BatchNorm layer with its ReLU fused in.
+    public static func backbone(_ kind: Backbone, imageSide: Int = 28, channels: Int = 1,
+                                rng: inout RandomGenerator) -> Sequential {
         switch kind {
         case .mlp:
-            let inputs = imageSide * imageSide
+            let inputs = imageSide * imageSide * channels
             return Sequential([
                 Linear(inputs: inputs, outputs: 1024, bias: false, rng: &rng), BatchNorm(channels: 1024, relu: true),
                 Linear(inputs: 1024, outputs: 512, bias: false, rng: &rng), BatchNorm(channels: 512, relu: true),
@@ -44,7 +45,7 @@ public enum Architectures {
         case .convnet:
             let s1 = imageSide, s2 = imageSide / 2, s3 = imageSide / 4
             return Sequential([
-                Conv2d(inputChannels: 1, outputChannels: 32, height: s1, width: s1, rng: &rng),
+                Conv2d(inputChannels: channels, outputChannels: 32, height: s1, width: s1, rng: &rng),
                 BatchNorm(channels: 32, relu: true), MaxPool2d(height: s1, width: s1, channels: 32),
                 Conv2d(inputChannels: 32, outputChannels: 64, height: s2, width: s2, rng: &rng),
                 BatchNorm(channels: 64, relu: true), MaxPool2d(height: s2, width: s2, channels: 64),

@@ -111,7 +111,7 @@ extension Evaluator {
             augmenter.normalise(set, indices: 0..<set.count, into: input)
             return input.array
         }
-        let train = pixels(data.train), test = pixels(data.test), d = data.side * data.side
+        let train = pixels(data.train), test = pixels(data.test), d = data.shape.values
         let knnAccuracy = knn.accuracy(train: train, trainLabels: data.train.labels, test: test,
                                        testLabels: data.test.labels, dimension: d, classCount: data.classCount)
         let linearAccuracy = probe.accuracy(train: train, trainLabels: data.train.labels, test: test,

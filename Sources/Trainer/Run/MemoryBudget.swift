@@ -34,8 +34,9 @@ public enum MemoryBudget {
     }
 
     /// Estimated peak bytes of one run of `config` on `side × side` images.
-    public static func estimate(_ config: RunConfig, side: Int, trainImages: Int, testImages: Int, classCount: Int) -> Int {
-        let pixels = Double(side) * Double(side)
+    public static func estimate(_ config: RunConfig, side: Int, channels: Int = 1, trainImages: Int, testImages: Int,
+                                classCount: Int) -> Int {
+        let pixels = Double(side) * Double(side) * Double(channels)
         let representation = Double(config.backbone.representationSize)
         let backboneParameters: Double
         let activationsPerView: Double
@@ -63,7 +64,7 @@ public enum MemoryBudget {
     public static func problem(_ configs: [RunConfig], data: Dataset) -> String? {
         guard let first = configs.first, let available = available() else { return nil }
         let needs = configs.map {
-            estimate($0, side: data.side, trainImages: data.train.count, testImages: data.test.count, classCount: data.classCount)
+            estimate($0, side: data.side, channels: data.channels, trainImages: data.train.count, testImages: data.test.count, classCount: data.classCount)
         }
         let total = needs.reduce(0, +)
         guard total > available.bytes else { return nil }

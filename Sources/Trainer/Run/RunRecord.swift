@@ -28,6 +28,9 @@ public struct RunRecord: Sendable, Codable, Equatable {
     /// by another build, BLAS or thread count says so (those round differently in the last
     /// bits). Absent in runs from before it was kept; earlier resumes are not listed.
     public var trainedBy: [TrainingSegment]?
+    /// The images' shape and normalisation, which images trained the network and with which
+    /// view recipe (absent in runs from before colour data).
+    public var data: DataDescription?
 
     public init(name: String, config: RunConfig, dataSet: String, dataChecksum: String,
                 trainImages: Int, testImages: Int) {
@@ -59,5 +62,29 @@ public struct TrainingSegment: Sendable, Codable, Equatable {
         self.blas = blas
         self.threads = threads
         self.startedAt = startedAt
+    }
+}
+
+/// What run.json says about the data a run saw.
+public struct DataDescription: Sendable, Codable, Equatable {
+    public var side: Int
+    public var channels: Int
+    /// Per channel, from the training split (grey: one value).
+    public var normalisation: Normalisation
+    /// Which images trained the network: "train", "unlabeled" or "train+unlabeled". kNN and
+    /// the linear probe always use the labelled train split as memory bank and the test split
+    /// as queries.
+    public var trainedOn: TrainingSplits
+    public var trainingImages: Int
+    /// The view recipe: "mlp", "convnet" or "colour" (docs/reference-workloads.md).
+    public var augmentation: String
+
+    public init(data: Dataset, trainedOn: TrainingSplits, trainingImages: Int, augmentation: String) {
+        side = data.side
+        channels = data.channels
+        normalisation = data.normalisation
+        self.trainedOn = trainedOn
+        self.trainingImages = trainingImages
+        self.augmentation = augmentation
     }
 }

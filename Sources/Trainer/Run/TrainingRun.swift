@@ -23,12 +23,17 @@ public final class TrainingRun {
     var wallSeconds = 0.0
     private let views = Tensor(shape: [0, 0])
     private var order: [Int]
+    /// What this run trains on (for self-supervised runs on STL-10, perhaps the unlabeled
+    /// split, whose labels are −1), and whether every one of its images has a label: the
+    /// measured same-class share needs labels.
+    private let trainingImages: ImageSet
+    private let labelled: Bool
     private var stepLabels: [Int] = []
     /// The augmentation's draws for one batch (a workspace reused every step).
     private var viewDraws: [AugmentationDraw] = []
 
     /// Images per step times steps per epoch: the last partial batch is dropped.
-    public var stepsPerEpoch: Int { data.train.count / config.batch }
+    public var stepsPerEpoch: Int { trainingImages.count / config.batch }
     /// The epoch `advance` will produce next (0: the evaluation at initialisation).
     public var nextEpoch: Int { (metrics.last?.epoch ?? -1) + 1 }
     public var isFinished: Bool { record.status != .running || nextEpoch > config.epochs }
@@ -36,7 +41,8 @@ public final class TrainingRun {
     /// Prepares a run in `folder`. A folder that already holds a run is refused unless
     /// `resume` is set and its config is the same; then the run continues from its checkpoint.
     public init(config: RunConfig, data: Dataset, folder: RunFolder, resume: Bool) throws(RunError) {
-        let problems = config.problems(trainCount: data.train.count, imageSide: data.side)
+        let images = data.trainingImages(supervised: config.method == .supervised)
+        let problems = config.problems(trainCount: images.count, imageSide: data.side)
         if let first = problems.first { throw RunError(first) }
         if let problem = MemoryBudget.problem([config], data: data) { throw RunError(problem) }
         // Before anything in the folder is read or tidied: another process may be training it.
@@ -44,18 +50,25 @@ public final class TrainingRun {
         self.config = config
         self.folder = folder
         self.data = data
+        trainingImages = images
+        labelled = images.labels.allSatisfy { $0 >= 0 }
         rng = RandomGenerator(seed: config.seed)
         method = MethodFactory.make(config.method, settings: config.settings, backbone: config.backbone,
-                                    imageSide: data.side, classCount: data.classCount, rng: &rng)
+                                    imageSide: data.side, channels: data.channels, classCount: data.classCount, rng: &rng)
         optimizer = SGD(parameters: method.optimisedParameters, momentum: 0.9, weightDecay: config.weightDecay)
-        let steps = data.train.count / config.batch
+        let steps = images.count / config.batch
         schedule = CosineSchedule(baseRate: config.learningRate, warmupSteps: steps, totalSteps: steps * config.epochs)
-        augmenter = Augmenter(recipe: .forBackbone(config.backbone), side: data.side, mean: data.mean, std: data.std)
+        augmenter = Augmenter(backbone: config.backbone, data: data)
         evaluator = Evaluator(data: data, augmenter: augmenter)
-        order = Array(0..<data.train.count)
+        order = Array(0..<images.count)
         record = RunRecord(name: config.name, config: config, dataSet: data.name, dataChecksum: data.checksum,
                            trainImages: data.train.count, testImages: data.test.count)
-        record.evaluation = evaluator.evaluationProtocol(dimension: config.backbone.representationSize)
+        let splits = config.method == .supervised ? TrainingSplits.train : data.selfSupervisedSplits
+        record.data = DataDescription(data: data, trainedOn: splits, trainingImages: images.count, augmentation: augmenter.recipe.name)
+        var evaluation = evaluator.evaluationProtocol(dimension: config.backbone.representationSize)
+        evaluation.trainedOn = Self.trainedOnDescription(splits, data: data, images: images.count)
+        evaluation.images = "\(data.shape.description), normalised per channel with the train split's mean and std"
+        record.evaluation = evaluation
         // Temporaries of a killed process, even one killed before its first run.json landed.
         AtomicFile.removeLeftovers(in: folder.path)
         if folder.exists {
@@ -85,6 +98,15 @@ public final class TrainingRun {
             noteThisProcess()
             try folder.create()
             try folder.write(record)
+        }
+    }
+
+    /// "the labelled train split (50,000 images)", "the unlabeled split (100,000 images)", ….
+    static func trainedOnDescription(_ splits: TrainingSplits, data: Dataset, images: Int) -> String {
+        switch splits {
+        case .train: "the labelled train split (\(images) images)"
+        case .unlabeled: "the unlabeled split (\(images) images); kNN and the probe still use the labelled train split"
+        case .trainAndUnlabeled: "the labelled train and the unlabeled split (\(images) images); kNN and the probe use the labelled train split"
         }
     }
 
@@ -215,10 +237,10 @@ public final class TrainingRun {
         let started = Date()
         let n = config.batch, steps = stepsPerEpoch
         let indices = order[(p.step * n)..<((p.step + 1) * n)]
-        augmenter.makeViews(of: data.train, indices: indices, into: views, draws: &viewDraws, rng: &rng)
+        augmenter.makeViews(of: trainingImages, indices: indices, into: views, draws: &viewDraws, rng: &rng)
         optimizer.zeroGradients()
         if stepLabels.count != n { stepLabels = [Int](repeating: 0, count: n) }
-        for (i, index) in indices.enumerated() { stepLabels[i] = data.train.labels[index] }
+        for (i, index) in indices.enumerated() { stepLabels[i] = trainingImages.labels[index] }
         let outcome = method.computeGradients(views: views, labels: stepLabels[...])
         guard outcome.loss.isFinite else {
             try diverge(at: epoch, loss: Double(outcome.loss), message: "loss became \(outcome.loss.isNaN ? "NaN" : "infinite") at epoch \(epoch), step \(p.step + 1) (learning rate \(config.learningRate)); run stopped")
@@ -228,7 +250,7 @@ public final class TrainingRun {
         method.afterUpdate(progress: Double(globalStep) / Double(max(1, steps * config.epochs)))
         p.lossSum += Double(outcome.loss)
         p.lastLoss = outcome.loss
-        if let share = outcome.falseNegativeShare, share.isFinite {
+        if labelled, let share = outcome.falseNegativeShare, share.isFinite {
             p.shareSum += Double(share)
             p.shareCount += 1
         }

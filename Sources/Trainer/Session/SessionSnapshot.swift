@@ -82,6 +82,8 @@ public struct RunSnapshot: Sendable, Equatable {
 public struct SessionSnapshot: Sendable, Equatable {
     public var revision: Int
     public var dataName: String
+    /// The images' side and channels, for the status line.
+    public var imageShape = ImageShape(side: 0)
     public var backbone: Backbone
     public var outDirectory: String
     public var runs: [RunSnapshot]

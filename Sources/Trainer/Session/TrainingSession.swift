@@ -29,6 +29,7 @@ public final class TrainingSession: Sendable {
         let worker = Worker(runs: runs, data: data, out: out, template: template)
         var snapshot = SessionSnapshot(dataName: data.name, backbone: template.backbone, outDirectory: out,
                                        nextSkip: template.settings.skip, nextDeputies: template.settings.deputies)
+        snapshot.imageShape = data.shape
         snapshot.runs = runs.map { worker.snapshot(of: $0) }
         // Reopened finished runs publish nothing more: their reference lines show from the start.
         snapshot.references = Self.references(of: runs)
