@@ -25,6 +25,18 @@ let benchmarks: @Sendable () -> Void = {
                 StepHarness(method: method, backbone: backbone, batch: 256, data: BenchmarkData.data)
             }
         }
+        // The same step on colour images (colour-100, 32×32×3, the colour recipe): still no
+        // heap allocation per step after warm-up.
+        for method in MethodKind.allCases {
+            Benchmark("step \(method.rawValue) \(backbone.rawValue) colour-100",
+                      configuration: .init(metrics: stepMetrics, timeUnits: .milliseconds, warmupIterations: 2,
+                                           scalingFactor: .one, maxDuration: .seconds(10),
+                                           maxIterations: backbone == .convnet ? 10 : 30)) { (benchmark: Benchmark, harness: StepHarness) in
+                for _ in benchmark.scaledIterations { harness.step() }
+            } setup: {
+                StepHarness(method: method, backbone: backbone, batch: 256, data: BenchmarkData.colour)
+            }
+        }
         // The phases of the BYOL step (the other methods differ only in the middle one).
         let phases: [(String, (StepHarness) -> Void)] = [
             ("augmentation", { $0.augment() }),
@@ -84,6 +96,8 @@ enum BenchmarkData {
         do { return try DataCatalog.load("synthetic") } catch { fatalError("the built-in synthetic set failed: \(error)") }
     }()
     static var name: String { data.name }
+    /// The generated 100-class colour set.
+    static let colour = SyntheticColours.dataset(classes: 100)
 }
 
 /// Representations of the kNN benchmark: the mlp backbone's, at initialisation, of full
@@ -95,7 +109,7 @@ struct KNNRows {
         var rng = RandomGenerator(seed: 1)
         if let data = try? DataCatalog.load("fmnist") {
             let backbone = Architectures.backbone(.mlp, imageSide: data.side, rng: &rng)
-            let evaluator = Evaluator(data: data, augmenter: Augmenter(recipe: .mlp, side: data.side, mean: data.mean, std: data.std))
+            let evaluator = Evaluator(data: data, augmenter: Augmenter(backbone: .mlp, data: data))
             let input = Tensor(shape: [0, 0])
             return KNNRows(train: evaluator.representations(of: backbone, set: data.train, input: input),
                            trainLabels: data.train.labels,

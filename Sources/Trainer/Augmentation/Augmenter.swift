@@ -151,9 +151,14 @@ public struct Augmenter: Sendable {
 
     /// A uniform permutation of the four jitters (Fisher–Yates), two bits per step.
     static func randomOrder(_ rng: inout RandomGenerator) -> UInt8 {
-        var order: [UInt8] = [0, 1, 2, 3]
-        for i in stride(from: 3, to: 0, by: -1) { order.swapAt(i, rng.below(i + 1)) }
-        return order.enumerated().reduce(0) { $0 | ($1.element << UInt8(2 * $1.offset)) }
+        var order: UInt8 = 0b11_10_01_00  // slot k holds step k's jitter; no array, no allocation per view
+        for i in stride(from: 3, to: 0, by: -1) {
+            let j = rng.below(i + 1)
+            let a = (order >> UInt8(2 * i)) & 3, b = (order >> UInt8(2 * j)) & 3
+            order &= ~((3 << UInt8(2 * i)) | (3 << UInt8(2 * j)))
+            order |= (b << UInt8(2 * i)) | (a << UInt8(2 * j))
+        }
+        return order
     }
 
     /// Renders one view of `image` into `output` (side·side·channels normalised values).
