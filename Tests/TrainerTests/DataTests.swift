@@ -99,7 +99,7 @@ import TensorCore
     }
 }
 
-@Suite struct PNGFolderTests {
+@Suite struct ImageFolderTests {
     @Test func loadsClassFoldersWrittenWithLibpng() throws {
         let folder = makeTemporaryFolder("png")
         defer { try? FileManager.default.removeItem(atPath: folder) }
