@@ -86,19 +86,6 @@ public struct Augmenter: Sendable {
         let values = self.values
         batch.resize(rows: indices.count, columns: values)
         let first = indices.lowerBound * values, total = indices.count * values
-        if channels == 1 {
-            let mean = normalisation.mean[0], inverseStd = 1 / normalisation.std[0]
-            set.withSource { source in
-                switch source {
-                case .floats(let f): for i in 0..<total { batch.data[i] = (f[first + i] - mean) * inverseStd }
-                case .bytes(let b):
-                    let p = BytePixels(b)
-                    for i in 0..<total { batch.data[i] = (p[first + i] - mean) * inverseStd }
-                case .empty: break
-                }
-            }
-            return
-        }
         set.withSource { source in
             switch source {
             case .floats(let f): normaliseChannels(FloatPixels(f + first), into: batch.data, pixels: total / channels)

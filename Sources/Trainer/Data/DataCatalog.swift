@@ -99,8 +99,7 @@ public enum DataCatalog {
     }
 
     static func isFolderSpec(_ base: String) -> Bool {
-        !["fmnist", "fmnist-20k", "synthetic", "cifar10", "cifar100", "cifar100-coarse", "stl10", "stl10-unlabeled",
-          "stl10+unlabeled"].contains(base) && !base.hasPrefix("colour-")
+        !names.contains(base) && !base.hasPrefix("colour-")
     }
 
     /// The name or folder, and the options after `?`.
