@@ -8,6 +8,8 @@ public struct EvaluationProtocol: Sendable, Codable, Equatable {
     public var memoryBank: String
     public var layer: String
     public var linearProbe: String
+    /// The probe is fitted every this many epochs (and at the last); nil: every epoch.
+    public var linearProbeEvery: Int?
     public var testSet: String
     /// Which images trained the network (STL-10's self-supervised runs may train on its
     /// unlabeled split, which evaluation never uses), and their shape; absent in older runs.
@@ -16,7 +18,7 @@ public struct EvaluationProtocol: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case knnK = "knn_k", knnTemperature = "knn_temperature", knnMetric = "knn_metric", memoryBank = "memory_bank"
-        case layer, linearProbe = "linear_probe", testSet = "test_set", trainedOn = "trained_on", images
+        case layer, linearProbe = "linear_probe", linearProbeEvery = "linear_probe_every", testSet = "test_set", trainedOn = "trained_on", images
     }
 
     /// The protocol of the reference workloads, for a representation of `dimension` values.
@@ -24,13 +26,24 @@ public struct EvaluationProtocol: Sendable, Codable, Equatable {
         EvaluationProtocol(knnK: 200, knnTemperature: 0.1, knnMetric: "cosine, votes weighted by exp(similarity / temperature)",
                            memoryBank: "the whole train split, un-augmented, features recomputed after every epoch",
                            layer: "backbone output (\(dimension)-d), BatchNorm in evaluation mode",
-                           linearProbe: "multinomial logistic regression on standardised frozen features, L-BFGS, 100 iterations, L2 1e-4",
+                           linearProbe: LinearProbe().description,
                            testSet: "the whole test split, un-augmented")
     }
 
     /// One line for figure captions.
     public var caption: String {
         "kNN: k = \(knnK), cosine, exp(sim/\(String(format: "%g", knnTemperature))) votes, train split as memory bank; "
-            + "linear: logistic regression (L-BFGS) on standardised features; \(layer.components(separatedBy: ",").first ?? layer)"
+            + "linear: \(probeCaption); \(layer.components(separatedBy: ",").first ?? layer)"
+    }
+
+    /// The probe's solver and stopping rule as the caption states them.
+    var probeCaption: String {
+        var text = "logistic regression on standardised features"
+        if let probe = LinearProbe(described: linearProbe) {
+            text += probe == .hundredPlainIterations ? " (L-BFGS, 100 iterations)"
+                : String(format: " (L-BFGS to max|grad| < %g)", probe.tolerance)
+        }
+        if let every = linearProbeEvery, every > 1 { text += ", every \(every) epochs" }
+        return text
     }
 }

@@ -108,6 +108,15 @@ public enum BLAS {
 }
 
 extension BLAS {
+    /// C[m×n] = op(A)[m×k] · B[k×n] in double precision, row-major, on BLAS's own threads:
+    /// for small exact-arithmetic products (a probe's preconditioner), not the training step.
+    public static func gemm(transposeA: Bool = false, m: Int, n: Int, k: Int,
+                            a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>) {
+        guard m > 0, n > 0, k > 0 else { return }
+        cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
+                    1, a, Int32(transposeA ? m : k), b, Int32(n), 0, c, Int32(n))
+    }
+
     /// The full d×d Gram matrix XᵀX of the row-major n×d matrix `x`, in double precision
     /// (dsyrk, then the lower triangle mirrored), for spectra where float rounding would
     /// show up as spurious small singular values.

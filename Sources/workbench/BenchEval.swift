@@ -25,6 +25,10 @@ struct BenchEval: ParsableCommand {
     @Option(name: .customLong("probe-warm-from"), help: ArgumentHelp("With --probe-iterations: start each fit from the probe fitted to convergence on this run folder's representations (for example the same run an epoch earlier), not from zero.",
                                                                      valueName: "RUN_DIR"))
     var probeWarmFrom: String?
+    @Flag(name: .customLong("probe-plain"), help: "With --probe-iterations: fit with plain L-BFGS (no preconditioner), as builds before 2026-12-04 did.")
+    var probePlain = false
+    @Option(name: .customLong("probe-tolerance"), help: ArgumentHelp("With --probe-iterations: stop each fit when the largest gradient entry is below this (default: the protocol's, 1e-4).", valueName: "TOL"))
+    var probeTolerance: Double?
 
     func validate() throws {
         guard repeats >= 1 else { throw ValidationError("--repeats must be at least 1, got \(repeats)") }
@@ -34,8 +38,11 @@ struct BenchEval: ParsableCommand {
                 throw ValidationError("--probe-iterations takes positive whole numbers separated by commas, not \"\(caps)\"")
             }
         }
-        if probeWarmFrom != nil, probeIterations == nil {
-            throw ValidationError("--probe-warm-from goes with --probe-iterations")
+        if let probeTolerance, !(probeTolerance > 0 && probeTolerance.isFinite) {
+            throw ValidationError("--probe-tolerance must be positive, got \(probeTolerance)")
+        }
+        if (probeWarmFrom != nil || probePlain || probeTolerance != nil), probeIterations == nil {
+            throw ValidationError("--probe-warm-from, --probe-plain and --probe-tolerance go with --probe-iterations")
         }
     }
 
@@ -68,6 +75,9 @@ struct BenchEval: ParsableCommand {
 
     /// The probe fitted with each cap (from zero, or warm from another run's converged fit).
     private func traceProbe(caps: [Int], subject: Subject) throws {
+        func probe(cap: Int) -> LinearProbe {
+            LinearProbe(iterations: cap, tolerance: probeTolerance ?? LinearProbe().tolerance, preconditioned: !probePlain)
+        }
         let (train, test, dimension) = subject.representations()
         let data = subject.data
         var start: LinearProbe.Model?
@@ -75,15 +85,15 @@ struct BenchEval: ParsableCommand {
             let other = try openTrainedRun(path)
             guard other.data.checksum == data.checksum else { throw CommandFailure("\(path): was trained on other data than \(subject.name)") }
             let rows = other.run.representations()
-            let fit = LinearProbe(iterations: 100_000).evaluate(train: rows.train, trainLabels: data.train.labels, test: rows.test,
+            let fit = probe(cap: 100_000).evaluate(train: rows.train, trainLabels: data.train.labels, test: rows.test,
                                                                 testLabels: data.test.labels, dimension: rows.dimension, classCount: data.classCount)
             start = fit.model
             print(String(format: "warm start: the probe of %@ fitted to convergence, %d iterations, %.2f %%", path, fit.iterations, fit.accuracy))
         }
-        print("cap  accuracy %  iterations  evaluations  seconds  (\(start == nil ? "from zero" : "warm"))")
+        print("cap  accuracy %  iterations  evaluations  seconds  (\(start == nil ? "from zero" : "warm"), \(probe(cap: caps.max() ?? 0).description))")
         for cap in caps {
             let started = DispatchTime.now().uptimeNanoseconds
-            let fit = LinearProbe(iterations: cap).evaluate(train: train, trainLabels: data.train.labels, test: test, testLabels: data.test.labels,
+            let fit = probe(cap: cap).evaluate(train: train, trainLabels: data.train.labels, test: test, testLabels: data.test.labels,
                                                             dimension: dimension, classCount: data.classCount, start: start)
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             print(String(format: "%-5d %10.2f  %10d  %11d  %7.2f", cap, fit.accuracy, fit.iterations, fit.evaluations, seconds))

@@ -55,7 +55,7 @@ struct TrainCommand: ParsableCommand {
             run = try TrainingRun.fork(parent: parent, epoch: epoch, skip: skip, deputies: options.deputies, gamma: options.gamma,
                                        epochs: options.epochs, data: data, out: out.isEmpty ? "." : out, resume: output.resume)
         } catch { throw CommandFailure(error.description) }
-        try Launch.train([run], quiet: options.quiet)
+        try Launch.train([run], quiet: options.quiet, checkProbe: options.checkProbe)
     }
 }
 
@@ -144,13 +144,18 @@ enum Launch {
         do {
             runs = try RunScheduler.prepare(configs, data: data, out: output.out ?? defaultOut ?? "runs", resume: output.resume)
         } catch { throw CommandFailure(error.description) }
-        try train(runs, quiet: options.quiet)
+        try train(runs, quiet: options.quiet, checkProbe: options.checkProbe)
     }
 
     /// Trains prepared runs to their end, or until a stop signal: then every unfinished run
     /// is marked stopped (resumable) and the process exits 128 + the signal's number.
-    static func train(_ runs: [TrainingRun], quiet: Bool) throws {
-        let failures = RunScheduler.runAll(runs, events: EpochReport.handler(ProgressLine(enabled: !quiet)))
+    static func train(_ runs: [TrainingRun], quiet: Bool, checkProbe: Bool = false) throws {
+        let report = EpochReport.handler(ProgressLine(enabled: !quiet))
+        var check = ProbeCheck()
+        let failures = RunScheduler.runAll(runs) { event in
+            if checkProbe, case let .epochFinished(run, row) = event { check.check(run, row: row) }
+            report(event)
+        }
         if let signal = StopSignal.pending { throw ExitCode(StopSignal.exitStatus(signal)) }
         if !failures.isEmpty { throw ExitCode.failure }
     }

@@ -15,6 +15,11 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Comma-separated seeds: every run once per seed; figures draw the mean with a min–max band (overrides --seed).")
     var seeds: String?
     @Flag(help: "No progress output.") var quiet = false
+    @Option(name: .customLong("probe-every"), parsing: .unconditional,
+            help: ArgumentHelp("Fit the linear probe every N epochs only (always at initialisation and the last epoch); kNN and the diagnostics still run every epoch. (default: 1)", valueName: "N"))
+    var probeEvery: Int?
+    @Flag(name: .customLong("check-probe"), help: "After every probed epoch, fit the probe again from zero by plain L-BFGS to 1e-5 and write both accuracies to the run's probe-check.csv (slow; checks the solver).")
+    var checkProbe = false
 
     @Option(parsing: .unconditional, help: "Truncated triplet: deputies averaged after the skipped negatives.") var deputies = 9
     @Option(parsing: .unconditional, help: "Truncated triplet: weight of the positive distance.") var gamma: Float = 2
@@ -35,6 +40,7 @@ struct TrainingOptions: ParsableArguments {
         if let epochs, epochs <= 0 { throw ValidationError("--epochs must be positive, got \(epochs)") }
         if let lr, !(lr > 0 && lr.isFinite) { throw ValidationError("--lr must be positive and finite, got \(lr)") }
         if batch < 2 { throw ValidationError("--batch must be at least 2, got \(batch)") }
+        if let probeEvery, probeEvery < 1 { throw ValidationError("--probe-every must be at least 1, got \(probeEvery)") }
         if let trainSize, trainSize < 2 { throw ValidationError("--train-size must be at least 2, got \(trainSize)") }
         if !(gamma > 0 && gamma.isFinite) { throw ValidationError("--gamma must be positive, got \(gamma)") }
         if !(margin > 0 && margin.isFinite) { throw ValidationError("--margin must be positive, got \(margin)") }
@@ -54,6 +60,7 @@ struct TrainingOptions: ParsableArguments {
         c.settings.targetMomentum = targetMomentum
         c.settings.fixedMomentum = fixedMomentum
         c.settings.predictor = !noPredictor
+        c.probeEvery = probeEvery.flatMap { $0 > 1 ? $0 : nil }
         if let temperature {
             if method == .simclr { c.settings.simclrTemperature = temperature }
             if method == .moco { c.settings.mocoTemperature = temperature }
@@ -90,6 +97,7 @@ struct TrainingOptions: ParsableArguments {
             if let epochs { c.epochs = epochs }
             if let lr { c.learningRate = lr }
             if let trainSize { c.trainLimit = trainSize }
+            if let probeEvery { c.probeEvery = probeEvery > 1 ? probeEvery : nil }
             return c
         }
     }

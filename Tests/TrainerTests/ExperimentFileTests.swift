@@ -32,6 +32,11 @@ import Testing
         #expect(names == ["byol", "triplet-skip0-dep1", "triplet-skip5-dep1", "triplet-skip0-dep9", "triplet-skip5-dep9",
                           "byol-seed4", "triplet-skip0-dep1-seed4", "triplet-skip5-dep1-seed4", "triplet-skip0-dep9-seed4",
                           "triplet-skip5-dep9-seed4"])
+        // "probe_every": the linear probe's interval, the same for every run; 1 is the default.
+        let sparse = try parse(#"{"methods": ["simclr", "byol"], "probe_every": 5}"#).configs(defaultData: "fmnist")
+        #expect(sparse.map(\.probeEvery) == [5, 5])
+        #expect(try parse(#"{"methods": ["simclr"], "probe_every": 1}"#).configs(defaultData: "fmnist")[0].probeEvery == nil)
+        #expect(refusal(#"{"methods": ["simclr"], "probe_every": 0}"#).contains("\"probe_every\""))
         let defaults = try parse(#"{"methods": ["simclr"]}"#).configs(defaultData: "fmnist")
         #expect(defaults.count == 1 && defaults[0].epochs == 50 && defaults[0].data == "fmnist" && defaults[0].learningRate == 0.06)
     }

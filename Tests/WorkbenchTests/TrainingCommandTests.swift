@@ -121,6 +121,7 @@ import TestSupport
         try expectRefusal(["train", "--method", "byol", "--epochs", "0", "--out", out] + small, "--epochs must be positive")
         try expectRefusal(["train", "--method", "byol", "--lr=-0.1", "--out", out] + small, "--lr must be positive")
         try expectRefusal(["train", "--method", "byol", "--lr", "0", "--out", out] + small, "--lr must be positive")
+        try expectRefusal(["compare", "--methods", "byol", "--probe-every", "0", "--out", out] + small, "--probe-every must be at least 1, got 0")
         #expect(!FileManager.default.fileExists(atPath: out + "/byol"), "a refused config left files behind")
     }
 
@@ -231,5 +232,24 @@ import TestSupport
         #expect(wrongMethod.status == 1 && wrongMethod.standardError.contains("only triplet runs fork"))
         let nothing = try WorkbenchBinary.run(["train", "--fork", out + "/triplet-skip1-dep9", "--skip", "5"])
         #expect(nothing.status == 1 && nothing.standardError.contains("give --epochs above 2"), "\(nothing.standardError)")
+    }
+}
+
+/// `--probe-every` and `--check-probe` through the binary.
+@Suite struct ProbeOptionTests {
+    @Test func aSparseProbeLeavesItsEpochsEmptyAndTheCheckCompares() throws {
+        let out = makeTemporaryFolder("probe")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let result = try WorkbenchBinary.run(["train", "--method", "supervised", "--data", "synthetic", "--train-size", "1024",
+                                              "--batch", "128", "--epochs", "3", "--probe-every", "2", "--check-probe", "--out", out, "--quiet"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let rows = untimedMetrics(out + "/supervised/metrics.csv")
+        let linear = try #require(rows.first?.firstIndex(of: "linear_top1"))
+        #expect(rows.dropFirst().map { $0[linear].isEmpty } == [false, true, false, false])
+        let check = try String(contentsOfFile: out + "/supervised/probe-check.csv", encoding: .utf8).split(separator: "\n")
+        #expect(check.first == "epoch,recorded_linear_top1,from_zero_linear_top1,difference,from_zero_iterations,from_zero_seconds")
+        #expect(check.dropFirst().map { $0.split(separator: ",")[0] } == ["0", "2", "3"])
+        let run = try String(contentsOfFile: out + "/supervised/run.json", encoding: .utf8)
+        #expect(run.contains("preconditioned") && run.contains("\"linear_probe_every\" : 2"))
     }
 }

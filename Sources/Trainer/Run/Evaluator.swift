@@ -12,10 +12,12 @@ public struct Evaluator {
     let chunk = 1000
 
     /// What `evaluate` does, in words and numbers, for run.json and figure captions.
-    public func evaluationProtocol(dimension: Int) -> EvaluationProtocol {
+    public func evaluationProtocol(dimension: Int, probeEvery: Int? = nil) -> EvaluationProtocol {
         var p = EvaluationProtocol.reference(dimension: dimension)
         p.knnK = knn.k
         p.knnTemperature = Double(knn.temperature)
+        p.linearProbe = probe.description
+        p.linearProbeEvery = probeEvery
         return p
     }
 
@@ -36,16 +38,17 @@ public struct Evaluator {
     }
 
     /// Fills the accuracy, divergence and collapse fields of `metrics`; returns the class-centre distances.
+    /// Without `probing`, the linear probe is skipped and `linearTop1` stays nil.
     @discardableResult
-    public func evaluate(_ backbone: Sequential, projector: Sequential? = nil, dimension: Int,
+    public func evaluate(_ backbone: Sequential, projector: Sequential? = nil, dimension: Int, probing: Bool = true,
                          into metrics: inout EpochMetrics) -> [Double] {
         var timings = EvaluationTimings()
-        return evaluate(backbone, projector: projector, dimension: dimension, into: &metrics, timings: &timings)
+        return evaluate(backbone, projector: projector, dimension: dimension, probing: probing, into: &metrics, timings: &timings)
     }
 
     /// `evaluate`, adding the seconds of each part to `timings`.
     @discardableResult
-    public func evaluate(_ backbone: Sequential, projector: Sequential? = nil, dimension: Int,
+    public func evaluate(_ backbone: Sequential, projector: Sequential? = nil, dimension: Int, probing: Bool = true,
                          into metrics: inout EpochMetrics, timings: inout EvaluationTimings) -> [Double] {
         let input = Tensor(shape: [0, 0])
         let train = timed(&timings.trainForward) { representations(of: backbone, set: data.train, input: input) }
@@ -54,13 +57,15 @@ public struct Evaluator {
             knn.accuracy(train: train, trainLabels: data.train.labels, test: test,
                          testLabels: data.test.labels, dimension: dimension, classCount: data.classCount)
         }
-        let fit = timed(&timings.probe) {
-            probe.evaluate(train: train, trainLabels: data.train.labels, test: test,
-                           testLabels: data.test.labels, dimension: dimension, classCount: data.classCount)
+        if probing {
+            let fit = timed(&timings.probe) {
+                probe.evaluate(train: train, trainLabels: data.train.labels, test: test, testLabels: data.test.labels,
+                               dimension: dimension, classCount: data.classCount)
+            }
+            metrics.linearTop1 = fit.accuracy
+            timings.probeIterations += fit.iterations
+            timings.probeEvaluations += fit.evaluations
         }
-        metrics.linearTop1 = fit.accuracy
-        timings.probeIterations += fit.iterations
-        timings.probeEvaluations += fit.evaluations
         let distances = timed(&timings.divergence) {
             let distances = ClusteringDiagnostics.centreDistances(test, labels: data.test.labels, dimension: dimension,
                                                                   classCount: data.classCount)

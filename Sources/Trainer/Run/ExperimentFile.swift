@@ -21,6 +21,8 @@ public struct ExperimentFile: Sendable, Equatable {
     public var batch = 256
     public var learningRate: Float?
     public var trainSize: Int?
+    /// Fit the linear probe every this many epochs (and at the last); nil: every epoch.
+    public var probeEvery: Int?
     public var seeds: [UInt64] = [0]
     public var methods: [MethodKind] = []
     public var skips: [Int] = [1]
@@ -32,7 +34,7 @@ public struct ExperimentFile: Sendable, Equatable {
     public var out: String?
 
     static let keys: Set<String> = ["description", "data", "backbone", "epochs", "batch", "lr", "train_size", "seeds",
-                                    "methods", "triplet", "out"]
+                                    "methods", "probe_every", "triplet", "out"]
     static let tripletKeys: Set<String> = ["skip", "deputies", "gamma", "margin", "negative"]
 
     /// Reads and validates an experiment file.
@@ -65,6 +67,7 @@ public struct ExperimentFile: Sendable, Equatable {
         file.batch = try reader.integer(top, "batch", atLeast: 2) ?? 256
         file.learningRate = try reader.positive(top, "lr").map(Float.init)
         file.trainSize = try reader.integer(top, "train_size", atLeast: 2)
+        file.probeEvery = try reader.integer(top, "probe_every", atLeast: 1).flatMap { $0 > 1 ? $0 : nil }
         if let seeds = try reader.integers(top, "seeds", atLeast: 0) { file.seeds = seeds.map(UInt64.init) }
         guard let methodNames = try reader.strings(top, "methods") else { throw DataError(path, "\"methods\" is missing") }
         file.methods = try methodNames.map { name throws(DataError) in
@@ -110,6 +113,7 @@ public struct ExperimentFile: Sendable, Equatable {
             for method in methods {
                 var base = RunConfig(method: method, backbone: backbone, data: data ?? defaultData, trainLimit: trainSize,
                                      epochs: epochs, batch: batch, learningRate: learningRate, seed: seed)
+                base.probeEvery = probeEvery
                 base.settings.gamma = gamma
                 base.settings.margin = margin
                 base.settings.medianNegative = medianNegative

@@ -19,6 +19,15 @@ public struct RunConfig: Sendable, Codable, Equatable {
     public var settings = MethodSettings()
     /// Set when the run was forked from another run's checkpoint (nil in older run files).
     public var fork: ForkOrigin?
+    /// Fit the linear probe only every this many epochs (and at the last); nil: every epoch.
+    public var probeEvery: Int?
+
+    /// Whether the end of `epoch` fits the linear probe: every `probeEvery`-th epoch from the
+    /// random initialisation (epoch 0, the reference line), and always the last.
+    public func probesLinear(at epoch: Int) -> Bool {
+        guard let every = probeEvery, every > 1 else { return true }
+        return epoch % every == 0 || epoch >= epochs
+    }
 
     public init(method: MethodKind) { self.method = method }
 
@@ -117,6 +126,7 @@ public struct RunConfig: Sendable, Codable, Equatable {
         var found: [String] = []
         if let imageSide, let problem = backbone.problem(imageSide: imageSide) { found.append(problem) }
         if epochs <= 0 { found.append("--epochs must be positive, got \(epochs)") }
+        if let probeEvery, probeEvery < 1 { found.append("--probe-every must be at least 1, got \(probeEvery)") }
         if batch < 2 { found.append("--batch must be at least 2, got \(batch)") }
         if !(learningRate > 0) || !learningRate.isFinite { found.append("--lr must be positive, got \(learningRate)") }
         if let trainLimit, trainLimit < 2 { found.append("--train-size must be at least 2, got \(trainLimit)") }

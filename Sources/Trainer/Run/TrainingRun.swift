@@ -17,7 +17,7 @@ public final class TrainingRun {
     let optimizer: SGD
     let schedule: CosineSchedule
     let augmenter: Augmenter
-    let evaluator: Evaluator
+    private(set) var evaluator: Evaluator
     var rng: RandomGenerator
     var globalStep = 0
     var wallSeconds = 0.0
@@ -65,7 +65,7 @@ public final class TrainingRun {
                            trainImages: data.train.count, testImages: data.test.count)
         let splits = config.method == .supervised ? TrainingSplits.train : data.selfSupervisedSplits
         record.data = DataDescription(data: data, trainedOn: splits, trainingImages: images.count, augmentation: augmenter.recipe.name)
-        var evaluation = evaluator.evaluationProtocol(dimension: config.backbone.representationSize)
+        var evaluation = evaluator.evaluationProtocol(dimension: config.backbone.representationSize, probeEvery: config.probeEvery)
         evaluation.trainedOn = Self.trainedOnDescription(splits, data: data, images: images.count)
         evaluation.images = "\(data.shape.description), normalised per channel with the train split's mean and std"
         record.evaluation = evaluation
@@ -276,7 +276,8 @@ public final class TrainingRun {
             wallSeconds += p.trainSeconds
         }
         progress = nil
-        let distances = evaluator.evaluate(method.backbone, projector: method.projector, dimension: config.backbone.representationSize, into: &row)
+        let distances = evaluator.evaluate(method.backbone, projector: method.projector, dimension: config.backbone.representationSize,
+                                           probing: config.probesLinear(at: epoch), into: &row)
         if let std = row.repStd, !std.isFinite {
             // Finite losses, non-finite weights (a step too large in the epoch's last steps):
             // the evaluation measured nothing, so the epoch is recorded as diverged, not done.
@@ -369,6 +370,8 @@ public final class TrainingRun {
 
     private func restore(from existing: RunRecord) throws(RunError) {
         record = existing
+        // Resumed by a newer build, a run goes on with the probe its earlier epochs were scored by.
+        if let text = existing.evaluation?.linearProbe, let probe = LinearProbe(described: text) { evaluator.probe = probe }
         guard let checkpoint = try folder.readCheckpoint() else {
             // Killed before epoch 0 was saved: start from scratch.
             record.status = .running
