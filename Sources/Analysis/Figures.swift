@@ -193,9 +193,31 @@ public enum Figures {
         guard let first = skips.min(), let last = skips.max() else { return nil }
         let levels = last > first ? referenceSeries(runs, measure: measure, from: first, to: last) : []
         let at = Ablation.commonEpoch(points).map { "at epoch \($0)" } ?? "at each setting's latest epoch"
-        return Figure(title: "Truncation ablation: accuracy against skip \(at)", xLabel: "skip (ranked negatives dropped)",
-                      yLabel: measure.label, content: .lines(series + levels), markers: true,
-                      caption: ablationCaption(points, runs: runs))
+        var figure = Figure(title: "Truncation ablation: accuracy against skip \(at)", xLabel: "skip (ranked negatives dropped)",
+                            yLabel: measure.label, content: .lines(series + levels), markers: true,
+                            caption: ablationCaption(points, runs: runs))
+        shadePrediction(&figure, runs: runs)
+        return figure
+    }
+
+    /// The binomial bound's predicted range of skips for the triplet runs' class count and
+    /// batch (when they share one), shaded, and said in the caption.
+    static func shadePrediction(_ figure: inout Figure, runs: [RunMetrics]) {
+        guard let prediction = truncationPrediction(runs) else { return }
+        figure.shadedX = Double(prediction.range.lowerBound)...Double(prediction.range.upperBound)
+        let note = "shaded: skips where P[Bin(\(prediction.candidates), 1/\(prediction.classes)) ≥ skip+1] falls from 0.9 to 0.1 "
+            + "(\(prediction.range.lowerBound)–\(prediction.range.upperBound)), ½ at skip \(prediction.skip)"
+        figure.caption = [figure.caption, note].compactMap { $0 }.joined(separator: "; ")
+    }
+
+    /// The prediction for the triplet runs' class count and batch; nil unless all agree.
+    public static func truncationPrediction(_ runs: [RunMetrics]) -> TruncationPrediction? {
+        let triplets = runs.filter { $0.method == "triplet" && $0.skip != nil }
+        let settings = Set(triplets.map { [$0.classNames.count, $0.batch ?? 0] })
+        guard settings.count == 1, let only = settings.first, let prediction = TruncationPrediction(classes: only[0], batch: only[1]) else {
+            return nil
+        }
+        return prediction
     }
 
     /// Measured Pr(ω|A) against the truncation threshold, beside the analytic
@@ -211,9 +233,11 @@ public enum Figures {
             series.append(Series(name: "analytic P[Bin(M, 1/C) ≥ skip+1]", points: analytic, colour: .grey, dashed: true))
         }
         let at = Ablation.commonEpoch(points).map { "epoch \($0)" } ?? "latest epoch"
-        return Figure(title: "Truncation ablation: Pr(ω|A) against skip", xLabel: "skip (ranked negatives dropped)",
-                      yLabel: "Pr(ω|A) measured (\(at))", content: .lines(series), yRange: 0...1, markers: true,
-                      caption: ablationCaption(points, runs: runs))
+        var figure = Figure(title: "Truncation ablation: Pr(ω|A) against skip", xLabel: "skip (ranked negatives dropped)",
+                            yLabel: "Pr(ω|A) measured (\(at))", content: .lines(series), yRange: 0...1, markers: true,
+                            caption: ablationCaption(points, runs: runs))
+        shadePrediction(&figure, runs: runs)
+        return figure
     }
 
     /// At which epochs the points stand when they differ, and whether runs were unfinished.

@@ -29,6 +29,9 @@ public struct RunMetrics: Sendable {
     public var unreadable: [String] = []
     /// The run's folder, when it was read from one.
     public var folder: String?
+    /// Images per step, when known: with the class count, what the binomial bound of a
+    /// truncated triplet run is computed from.
+    public var batch: Int?
     /// The seed group the run is drawn and summarised in: its name without `-seedN` (or
     /// its config's group name, when read from a folder); `RunGrouping.prepare` makes the
     /// labels of different identities distinct.

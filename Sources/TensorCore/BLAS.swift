@@ -117,6 +117,14 @@ extension BLAS {
                     1, a, Int32(transposeA ? m : k), b, Int32(n), 0, c, Int32(n))
     }
 
+    /// B[n×m] ← (LLᵀ)⁻¹B in double precision for the lower-triangular row-major n×n factor L
+    /// (two triangular solves): a Cholesky solve without forming the inverse.
+    public static func choleskySolve(factor l: UnsafePointer<Double>, n: Int, columns m: Int, b: UnsafeMutablePointer<Double>) {
+        guard n > 0, m > 0 else { return }
+        cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, Int32(n), Int32(m), 1, l, Int32(n), b, Int32(m))
+        cblas_dtrsm(CblasRowMajor, CblasLeft, CblasLower, CblasTrans, CblasNonUnit, Int32(n), Int32(m), 1, l, Int32(n), b, Int32(m))
+    }
+
     /// The full d×d Gram matrix XᵀX of the row-major n×d matrix `x`, in double precision
     /// (dsyrk, then the lower triangle mirrored), for spectra where float rounding would
     /// show up as spurious small singular values.

@@ -123,3 +123,48 @@ func clusters(count: Int, classes: Int, dimension: Int, separation: Float, seed:
         #expect(RepresentationHealth.isCollapsed(std: nil, effectiveRank: rank, dimension: d))
     }
 }
+
+/// The truncation threshold the binomial bound predicts, against binomial sums by hand
+/// (math.comb in Python): P[Bin(255, 1/C) ≥ s+1].
+@Suite struct TruncationPredictionTests {
+    @Test func tenAndAHundredClassesAtBatch256() throws {
+        let ten = try #require(TruncationPrediction(classes: 10, batch: 256))
+        // P[X ≥ 25] = 0.5721, P[X ≥ 26] = 0.4888: ½ is crossed at skip 25.
+        #expect(ten.skip == 25)
+        // P[X ≥ 19] = 0.9331, P[X ≥ 20] = 0.8983; P[X ≥ 32] = 0.1076, P[X ≥ 33] = 0.0757.
+        #expect(ten.range == 19...32)
+        #expect(ten.summary == "predicted best skip ≈ 25 (19–32) at 10 classes, batch 256")
+        let hundred = try #require(TruncationPrediction(classes: 100, batch: 256))
+        // P[X ≥ 2] = 0.7244, P[X ≥ 3] = 0.4696; P[X ≥ 1] = 0.9229; P[X ≥ 5] = 0.1146, P[X ≥ 6] = 0.0446.
+        #expect(hundred.skip == 2)
+        #expect(hundred.range == 1...5)
+        for (c, s, p) in [(10, 24, 0.5721), (10, 25, 0.4888), (100, 1, 0.7244), (100, 2, 0.4696)] {
+            let value = ClusteringDiagnostics.deputyFalseNegativeProbability(candidates: 255, classes: c, skip: s)
+            #expect(abs(value - p) < 5e-5, "C \(c), skip \(s): \(value)")
+        }
+        #expect(TruncationPrediction(classes: 1, batch: 256) == nil)
+        #expect(TruncationPrediction(classes: 10, batch: 2) == nil)
+    }
+
+    @Test func ablationFiguresShadeThePredictedRange() throws {
+        func run(_ skip: Int, knn: Double) -> RunMetrics {
+            var rows = [EpochMetrics(epoch: 0), EpochMetrics(epoch: 1)]
+            rows[1].knnTop1 = knn
+            rows[1].prOmegaMeasured = 0.5
+            var metrics = RunMetrics(run: "triplet-skip\(skip)-dep9", method: "triplet", skip: skip, deputies: 9, rows: rows,
+                                     classNames: (0..<10).map { "c\($0)" })
+            metrics.batch = 256
+            metrics.group = metrics.run
+            return metrics
+        }
+        let runs = [run(1, knn: 70), run(20, knn: 72), run(40, knn: 71)]
+        let figure = try #require(Figures.ablation(runs, measure: .knn))
+        #expect(figure.shadedX == 19...32)
+        #expect(figure.caption?.contains("½ at skip 25") == true)
+        #expect(try #require(Figures.ablationFalseNegatives(runs)).shadedX == 19...32)
+        // Runs of different batches predict nothing together.
+        var other = run(5, knn: 70)
+        other.batch = 128
+        #expect(Figures.ablation(runs + [other], measure: .knn)?.shadedX == nil)
+    }
+}

@@ -85,6 +85,14 @@ func sampleSnapshot() -> SessionSnapshot {
     @Test func ablationPanelListsTripletRunsBySkip() {
         let lines = grid.text.split(separator: "\n").filter { $0.contains("80.50") }
         #expect(!lines.isEmpty, "ablation row with the triplet's latest accuracy")
+        // The binomial bound's prediction for the data's classes and batch, under the rows.
+        var snapshot = sampleSnapshot()
+        snapshot.truncationPrediction = TruncationPrediction(classes: 10, batch: 256)
+        for (width, height, expected) in [(240, 70, "predicted best skip ≈ 25 (19–32) at 10 classes, batch 256"),
+                                          (130, 40, "predicted skip ≈ 25 (19–32)"), (100, 30, "pred")] {
+            let text = Screen.render(snapshot, state: UIState(), width: width, height: height).text
+            #expect(text.contains(expected), "\(width)×\(height): \(text)")
+        }
     }
 
     @Test func statusLineAndHelpOverlay() {

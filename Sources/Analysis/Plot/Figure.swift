@@ -98,6 +98,9 @@ public struct Figure: Sendable {
     public var yRange: ClosedRange<Double>?
     /// Draw markers at the data points (for sparse series such as an ablation).
     public var markers: Bool
+    /// A range of x shaded over the plot's whole height, under the lines (a prediction's
+    /// range; its caption says what it is). Nil: none.
+    public var shadedX: ClosedRange<Double>?
 
     public init(title: String, xLabel: String, yLabel: String, content: Content,
                 yRange: ClosedRange<Double>? = nil, markers: Bool = false, caption: String? = nil) {

@@ -108,7 +108,7 @@ public struct FigureRenderer {
     }
 
     public func axes(for series: [Series], on canvas: Canvas) -> Axes {
-        let xs = series.flatMap { $0.points.map(\.x) }
+        let xs = series.flatMap { $0.points.map(\.x) } + (figure.shadedX.map { [$0.lowerBound, $0.upperBound] } ?? [])
         var ys: [Double] = []
         for s in series {
             for (i, p) in s.points.enumerated() {
@@ -142,7 +142,12 @@ public struct FigureRenderer {
         }
         canvas.polyline([(area.left, area.top), (area.left, area.bottom), (area.right, area.bottom)],
                         colour: .black, width: 2 * scale, dash: nil)
-        // Bands first, under every line.
+        // The shaded range and the bands first, under every line.
+        if let shaded = figure.shadedX {
+            let left = max(area.left, axes.x(shaded.lowerBound)), right = min(area.right, axes.x(shaded.upperBound))
+            canvas.fillBand(upper: [(left, area.top), (right, area.top)], lower: [(left, area.bottom), (right, area.bottom)],
+                            colour: .grey, opacity: 0.16)
+        }
         for s in series where s.band.count == s.points.count && s.points.count >= 2 {
             let upper = zip(s.points, s.band).map { (x: axes.x($0.x), y: axes.y($1.high)) }
             let lower = zip(s.points, s.band).map { (x: axes.x($0.x), y: axes.y($1.low)) }

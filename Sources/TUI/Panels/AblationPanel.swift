@@ -16,6 +16,7 @@ enum AblationPanel {
         let rows = rows(snapshot.runs, measure: state.measure)
         guard !rows.isEmpty else {
             grid.put("no triplet runs yet: + - set skip, Enter queues one", x: inner.x, y: inner.y, ink: .dim, limit: inner.width)
+            drawPrediction(snapshot.truncationPrediction, at: inner.y + 1, in: inner, grid: &grid)
             return
         }
         let values = rows.compactMap(\.mean)
@@ -51,6 +52,16 @@ enum AblationPanel {
             grid.put(line, x: inner.x, y: inner.y + 1 + index, ink: row.forkedAt == nil ? .triplet : .fork,
                      bold: row.group == selectedGroup, limit: inner.width)
         }
+        drawPrediction(snapshot.truncationPrediction, at: inner.y + 1 + rows.count, in: inner, grid: &grid)
+    }
+
+    /// The binomial bound's predicted skip under the rows, when a line is left for it.
+    static func drawPrediction(_ prediction: TruncationPrediction?, at y: Int, in inner: Rect, grid: inout CellGrid) {
+        guard let p = prediction, y < inner.y + inner.height else { return }
+        let range = "\(p.range.lowerBound)–\(p.range.upperBound)"
+        let text = Formatting.fitting([p.summary, "predicted best skip ≈ \(p.skip) (\(range)) at \(p.classes) classes",
+                                       "predicted skip ≈ \(p.skip) (\(range))", "pred. ≈ \(p.skip)"], inner.width)
+        grid.put(text, x: inner.x, y: y, ink: .dim, limit: inner.width)
     }
 }
 

@@ -157,6 +157,7 @@ public struct RunFolder: Sendable {
         metrics.identity = record.config.identity
         metrics.group = record.config.groupName
         metrics.folder = path
+        metrics.batch = record.config.batch
         metrics.finished = record.status == .done || record.status == .diverged
         return metrics
     }

@@ -84,6 +84,9 @@ public struct SessionSnapshot: Sendable, Equatable {
     public var dataName: String
     /// The images' side and channels, for the status line.
     public var imageShape = ImageShape(side: 0)
+    /// The truncation threshold the binomial bound predicts for the data's class count and
+    /// the triplet runs' batch (nil: nothing to predict).
+    public var truncationPrediction: TruncationPrediction?
     public var backbone: Backbone
     public var outDirectory: String
     public var runs: [RunSnapshot]

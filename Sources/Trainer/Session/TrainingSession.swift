@@ -30,6 +30,7 @@ public final class TrainingSession: Sendable {
         var snapshot = SessionSnapshot(dataName: data.name, backbone: template.backbone, outDirectory: out,
                                        nextSkip: template.settings.skip, nextDeputies: template.settings.deputies)
         snapshot.imageShape = data.shape
+        snapshot.truncationPrediction = TruncationPrediction(classes: data.classCount, batch: template.batch)
         snapshot.runs = runs.map { worker.snapshot(of: $0) }
         // Reopened finished runs publish nothing more: their reference lines show from the start.
         snapshot.references = Self.references(of: runs)
