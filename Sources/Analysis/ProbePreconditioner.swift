@@ -1,4 +1,3 @@
-import Foundation
 import TensorCore
 
 /// The metric the linear probe's L-BFGS starts every search direction from: each class's

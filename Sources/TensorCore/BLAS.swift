@@ -108,15 +108,6 @@ public enum BLAS {
 }
 
 extension BLAS {
-    /// C[m×n] = op(A)[m×k] · B[k×n] in double precision, row-major, on BLAS's own threads:
-    /// for small exact-arithmetic products (a probe's preconditioner), not the training step.
-    public static func gemm(transposeA: Bool = false, m: Int, n: Int, k: Int,
-                            a: UnsafePointer<Double>, b: UnsafePointer<Double>, c: UnsafeMutablePointer<Double>) {
-        guard m > 0, n > 0, k > 0 else { return }
-        cblas_dgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
-                    1, a, Int32(transposeA ? m : k), b, Int32(n), 0, c, Int32(n))
-    }
-
     /// B[n×m] ← (LLᵀ)⁻¹B in double precision for the lower-triangular row-major n×n factor L
     /// (two triangular solves): a Cholesky solve without forming the inverse.
     public static func choleskySolve(factor l: UnsafePointer<Double>, n: Int, columns m: Int, b: UnsafeMutablePointer<Double>) {
