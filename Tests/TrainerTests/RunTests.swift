@@ -229,4 +229,25 @@ import TestSupport
         let problem = try #require(MemoryBudget.problem([config(.simclr)], data: Self.data))
         #expect(problem.contains("WORKBENCH_MEMORY_LIMIT") && problem.contains("28×28"))
     }
+
+    /// Processes sharing an output folder compute the pixel reference lines once: the first
+    /// writes them to OUT/pixel-references.json, the others (here: this process with its
+    /// memory forgotten) read them from there.
+    @Test func pixelReferencesAreComputedOnceAndSharedThroughTheFolder() throws {
+        let out = makeTemporaryFolder("shared-references")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let data = SyntheticShapes.dataset(trainCount: 400, testCount: 200)
+        let evaluator = Evaluator(data: data, augmenter: Augmenter(backbone: .mlp, data: data))
+        PixelBaselines.forgetCached()
+        let before = PixelBaselines.computations(for: evaluator)
+        let first = PixelBaselines.accuracies(for: evaluator, sharedIn: out)
+        #expect(PixelBaselines.computations(for: evaluator) == before + 1)
+        PixelBaselines.forgetCached()
+        let second = PixelBaselines.accuracies(for: evaluator, sharedIn: out)
+        #expect(second == first)
+        #expect(PixelBaselines.computations(for: evaluator) == before + 1, "computed again although the folder held them")
+        let file = try #require(FileManager.default.contents(atPath: out + "/" + PixelBaselines.fileName))
+        let entries = try JSONDecoder().decode([String: ReferenceLines.Accuracies].self, from: file)
+        #expect(entries.count == 1 && entries.values.first == first)
+    }
 }

@@ -33,17 +33,57 @@ public struct ReferenceLines: Sendable, Codable, Equatable {
     }
 }
 
-/// Pixel accuracies computed once per data set (by checksum) and process: every run of a
-/// comparison shares them.
+/// Pixel accuracies computed once per data set (by checksum) and probe: every run of a
+/// comparison shares them, and so do processes that share an output folder (several
+/// `--share` processes, the tasks of a Slurm array), through its `pixel-references.json`.
 public enum PixelBaselines {
+    /// The shared file's name in an output folder.
+    public static let fileName = "pixel-references.json"
     private static let cache = Mutex<[String: ReferenceLines.Accuracies]>([:])
+    private static let computed = Mutex<[String: Int]>([:])
 
-    public static func accuracies(for evaluator: Evaluator) -> ReferenceLines.Accuracies {
-        let key = evaluator.data.checksum
+    /// How many times this process computed the evaluator's pixel accuracies (for the tests of sharing).
+    public static func computations(for evaluator: Evaluator) -> Int { computed.withLock { $0[key(evaluator), default: 0] } }
+
+    /// Forgets what this process computed (for the tests of sharing through a folder).
+    public static func forgetCached() { cache.withLock { $0 = [:] } }
+
+    /// The pixel accuracies of the evaluator's data set, from this process's memory, else
+    /// from `folder`'s shared file (waiting while another process computes them), else
+    /// computed (and written there).
+    public static func accuracies(for evaluator: Evaluator, sharedIn folder: String? = nil) -> ReferenceLines.Accuracies {
+        let key = key(evaluator)
         if let known = cache.withLock({ $0[key] }) { return known }
-        let (knn, linear) = evaluator.pixelAccuracies()
-        let value = ReferenceLines.Accuracies(knn: knn, linear: linear)
+        let value = folder.flatMap { shared(in: $0, key: key, evaluator: evaluator) } ?? compute(evaluator)
         cache.withLock { $0[key] = value }
+        return value
+    }
+
+    /// The data set and the probe: what the accuracies depend on.
+    private static func key(_ evaluator: Evaluator) -> String { "\(evaluator.data.checksum) · \(evaluator.probe.description)" }
+
+    private static func compute(_ evaluator: Evaluator) -> ReferenceLines.Accuracies {
+        computed.withLock { $0[key(evaluator), default: 0] += 1 }
+        let (knn, linear) = evaluator.pixelAccuracies()
+        return ReferenceLines.Accuracies(knn: knn, linear: linear)
+    }
+
+    /// Under the folder's `.pixel-references.lock`: the file's entry for `key`, or a new one.
+    /// Nil when the folder cannot be used (then the caller computes for itself).
+    private static func shared(in folder: String, key: String, evaluator: Evaluator) -> ReferenceLines.Accuracies? {
+        let descriptor = open(folder + "/.pixel-references.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_EX) == 0 else { return nil }
+        let path = folder + "/" + fileName
+        var entries = FileManager.default.contents(atPath: path)
+            .flatMap { try? JSONDecoder().decode([String: ReferenceLines.Accuracies].self, from: $0) } ?? [:]
+        if let known = entries[key] { return known }
+        let value = compute(evaluator)
+        entries[key] = value
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        if let bytes = try? encoder.encode(entries) { try? AtomicFile.write(bytes, to: path) }
         return value
     }
 }

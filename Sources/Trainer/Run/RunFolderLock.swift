@@ -10,7 +10,28 @@ public final class RunFolderLock {
     private let descriptor: Int32
 
     /// Takes the folder's lock (creating the folder when missing), or says who holds it.
-    public init(folder: String) throws(RunError) {
+    public static func acquire(folder: String) throws(RunError) -> RunFolderLock {
+        switch try take(folder: folder) {
+        case .taken(let lock): return lock
+        case .heldByThisProcess:
+            throw RunError("\(folder): is already being trained by this process (the same run twice?)")
+        case .heldByAnother(let holder):
+            throw RunError("\(folder): is being trained by another workbench process\(holder.map { " (pid \($0))" } ?? "");"
+                           + " wait for it to finish or choose another --out")
+        }
+    }
+
+    /// What trying the lock found.
+    public enum Attempt {
+        case taken(RunFolderLock)
+        case heldByThisProcess
+        /// Another process trains the run (its pid when it could be read).
+        case heldByAnother(pid_t?)
+    }
+
+    /// Tries the folder's lock without waiting (creating the folder when missing): how
+    /// processes sharing an experiment each find a run that nobody trains.
+    public static func take(folder: String) throws(RunError) -> Attempt {
         do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
             throw RunError("\(folder): cannot create the run folder (\(error.localizedDescription))")
         }
@@ -20,12 +41,12 @@ public final class RunFolderLock {
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let holder = Self.holder(descriptor)
             close(descriptor)
-            if holder == getpid() {
-                throw RunError("\(folder): is already being trained by this process (the same run twice?)")
-            }
-            throw RunError("\(folder): is being trained by another workbench process\(holder.map { " (pid \($0))" } ?? "");"
-                           + " wait for it to finish or choose another --out")
+            return holder == getpid() ? .heldByThisProcess : .heldByAnother(holder)
         }
+        return .taken(RunFolderLock(descriptor: descriptor))
+    }
+
+    private init(descriptor: Int32) {
         self.descriptor = descriptor
         // The holder's pid, for the message a second process prints.
         let pid = Array("\(getpid())\n".utf8)

@@ -55,13 +55,17 @@ public struct TrainingSegment: Sendable, Codable, Equatable {
     public var blas: String
     public var threads: Int
     public var startedAt: Date
+    /// The host, pid and Slurm job of the process (absent in runs from before it was kept).
+    public var place: ProcessPlace?
 
-    public init(fromEpoch: Int, programVersion: String, blas: String, threads: Int, startedAt: Date) {
+    public init(fromEpoch: Int, programVersion: String, blas: String, threads: Int, startedAt: Date,
+                place: ProcessPlace? = .current) {
         self.fromEpoch = fromEpoch
         self.programVersion = programVersion
         self.blas = blas
         self.threads = threads
         self.startedAt = startedAt
+        self.place = place
     }
 }
 

@@ -18,6 +18,18 @@ public enum RunEvent {
 public enum RunScheduler {
     /// Prepares every run before any training, so a bad config or folder fails first.
     public static func prepare(_ configs: [RunConfig], data: Dataset, out: String, resume: Bool) throws(RunError) -> [TrainingRun] {
+        try check(configs, data: data, out: out, sideBySide: true)
+        var runs: [TrainingRun] = []
+        for c in configs {
+            runs.append(try TrainingRun(config: c, data: data, folder: RunFolder(path: out + "/" + c.name), resume: resume))
+        }
+        return runs
+    }
+
+    /// Refuses an output folder that cannot be written, two runs with one folder, a config
+    /// that cannot train on `data`, and runs that would not fit in memory: all of them at once
+    /// (`sideBySide`), or the largest alone (runs trained one after another).
+    public static func check(_ configs: [RunConfig], data: Dataset, out: String, sideBySide: Bool) throws(RunError) {
         if let problem = RunFolder.outputProblem(out) { throw RunError(problem) }
         var names = Set<String>()
         for c in configs where !names.insert(c.name).inserted {
@@ -26,12 +38,9 @@ public enum RunScheduler {
         for c in configs {
             if let problem = c.problems(trainCount: data.train.count, imageSide: data.side).first { throw RunError(problem) }
         }
-        if let problem = MemoryBudget.problem(configs, data: data) { throw RunError(problem) }
-        var runs: [TrainingRun] = []
-        for c in configs {
-            runs.append(try TrainingRun(config: c, data: data, folder: RunFolder(path: out + "/" + c.name), resume: resume))
+        for group in sideBySide ? [configs] : configs.map({ [$0] }) {
+            if let problem = MemoryBudget.problem(group, data: data) { throw RunError(problem) }
         }
-        return runs
     }
 
     /// Advances all runs to their last epoch; returns the failures, one line each.

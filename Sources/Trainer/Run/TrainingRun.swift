@@ -40,13 +40,15 @@ public final class TrainingRun {
 
     /// Prepares a run in `folder`. A folder that already holds a run is refused unless
     /// `resume` is set and its config is the same; then the run continues from its checkpoint.
-    public init(config: RunConfig, data: Dataset, folder: RunFolder, resume: Bool) throws(RunError) {
+    /// - Parameter lock: the folder's lock when the caller took it already (sharing an
+    ///   experiment with other processes); otherwise it is taken here.
+    public init(config: RunConfig, data: Dataset, folder: RunFolder, resume: Bool, lock: RunFolderLock? = nil) throws(RunError) {
         let images = data.trainingImages(supervised: config.method == .supervised)
         let problems = config.problems(trainCount: images.count, imageSide: data.side)
         if let first = problems.first { throw RunError(first) }
         if let problem = MemoryBudget.problem([config], data: data) { throw RunError(problem) }
         // Before anything in the folder is read or tidied: another process may be training it.
-        lock = try RunFolderLock(folder: folder.path)
+        if let lock { self.lock = lock } else { self.lock = try RunFolderLock.acquire(folder: folder.path) }
         self.config = config
         self.folder = folder
         self.data = data
@@ -307,10 +309,16 @@ public final class TrainingRun {
     /// The reference lines of this run's plots (raw pixels; the network at epoch 0).
     public private(set) var references: ReferenceLines?
 
+    /// The output folder this run's folder is in, where runs share their pixel references.
+    private var sharedFolder: String? {
+        let parent = (folder.path as NSString).deletingLastPathComponent
+        return parent.isEmpty ? "." : parent
+    }
+
     private func writeReferences() throws(RunError) {
         let start = metrics.first { $0.epoch == 0 }
         let lines = ReferenceLines(dataSet: data.name, dataChecksum: data.checksum, backbone: config.backbone,
-                                   pixels: PixelBaselines.accuracies(for: evaluator),
+                                   pixels: PixelBaselines.accuracies(for: evaluator, sharedIn: sharedFolder),
                                    randomInit: start.flatMap { row in
                                        row.knnTop1.flatMap { knn in row.linearTop1.map { ReferenceLines.Accuracies(knn: knn, linear: $0) } }
                                    })
