@@ -140,22 +140,41 @@ enum Launch {
         do { data = try DataCatalog.load(first.data).limitingTrain(to: first.trainLimit) } catch {
             throw CommandFailure(error.description)
         }
+        let out = output.out ?? defaultOut ?? "runs"
+        if output.share { return try trainShared(configs, data: data, out: out, quiet: options.quiet, checkProbe: options.checkProbe) }
         let runs: [TrainingRun]
         do {
-            runs = try RunScheduler.prepare(configs, data: data, out: output.out ?? defaultOut ?? "runs", resume: output.resume)
+            runs = try RunScheduler.prepare(configs, data: data, out: out, resume: output.resume)
         } catch { throw CommandFailure(error.description) }
         try train(runs, quiet: options.quiet, checkProbe: options.checkProbe)
+    }
+
+    /// Trains, one at a time, the runs of `configs` that no other process holds (`--share`).
+    static func trainShared(_ configs: [RunConfig], data: Dataset, out: String, quiet: Bool, checkProbe: Bool = false) throws {
+        try reporting(quiet: quiet, checkProbe: checkProbe) { events throws(RunError) in
+            try RunScheduler.trainShared(configs, data: data, out: out, events: events)
+        }
     }
 
     /// Trains prepared runs to their end, or until a stop signal: then every unfinished run
     /// is marked stopped (resumable) and the process exits 128 + the signal's number.
     static func train(_ runs: [TrainingRun], quiet: Bool, checkProbe: Bool = false) throws {
+        try reporting(quiet: quiet, checkProbe: checkProbe) { events in RunScheduler.runAll(runs, events: events) }
+    }
+
+    /// Runs `work` with the progress output (and the probe check) as its event handler, and
+    /// turns how it ended into the exit status: 128 + a stop signal's number, 1 on failures.
+    private static func reporting(quiet: Bool, checkProbe: Bool,
+                                  _ work: (_ events: (RunEvent) -> Void) throws(RunError) -> [String]) throws {
         let report = EpochReport.handler(ProgressLine(enabled: !quiet))
         var check = ProbeCheck()
-        let failures = RunScheduler.runAll(runs) { event in
-            if checkProbe, case let .epochFinished(run, row) = event { check.check(run, row: row) }
-            report(event)
-        }
+        let failures: [String]
+        do {
+            failures = try work { event in
+                if checkProbe, case let .epochFinished(run, row) = event { check.check(run, row: row) }
+                report(event)
+            }
+        } catch { throw CommandFailure(error.description) }
         if let signal = StopSignal.pending { throw ExitCode(StopSignal.exitStatus(signal)) }
         if !failures.isEmpty { throw ExitCode.failure }
     }
@@ -165,4 +184,6 @@ enum Launch {
 struct OutputOptions: ParsableArguments {
     @Option(help: "Output folder; each run gets a sub-folder (default: runs, or the experiment file's \"out\").") var out: String?
     @Flag(help: "Continue the runs found in the output folder from their last complete epoch.") var resume = false
+    @Flag(help: "Share the runs with other processes started on the same experiment and --out (here or on machines sharing the folder): train, one at a time, each run no process holds, resuming what is there, until none is left.")
+    var share = false
 }

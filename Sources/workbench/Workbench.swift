@@ -13,6 +13,7 @@ struct Workbench: ParsableCommand {
         abstract: "Train small self-supervised image models on the CPU and see why one loss learns faster.",
         version: version,
         subcommands: [OpenCommand.self, TrainCommand.self, CompareCommand.self, SweepCommand.self,
+                      SubmitCommand.self, TaskCommand.self,
                       ExportCommand.self, DataCommand.self, BenchStep.self, BenchKNN.self, BenchEval.self],
         defaultSubcommand: OpenCommand.self
     )
@@ -96,12 +97,15 @@ struct CommandFailure: Error, CustomStringConvertible {
     static func usage(_ message: String) -> CommandFailure { CommandFailure(message, status: 64) }
 }
 
-/// Sets the BLAS and the layer kernels to use every core the machine has, or as many threads
-/// as WORKBENCH_THREADS says: where other busy processes share the cores (two trainings at
-/// once, the test suite), one thread each wastes far less time waiting on the other.
+/// Sets the BLAS and the layer kernels to use every core the machine has, as many as Slurm
+/// gave the task (SLURM_CPUS_PER_TASK), or as many threads as WORKBENCH_THREADS says: where
+/// other busy processes share the cores (two trainings at once, the test suite), one thread
+/// each wastes far less time waiting on the other.
 func configureThreads() throws {
+    let environment = ProcessInfo.processInfo.environment
     var threads = ProcessInfo.processInfo.activeProcessorCount
-    if let text = ProcessInfo.processInfo.environment["WORKBENCH_THREADS"] {
+    if let text = environment["SLURM_CPUS_PER_TASK"], let count = Int(text), (1...1024).contains(count) { threads = count }
+    if let text = environment["WORKBENCH_THREADS"] {
         guard let count = Int(text), (1...1024).contains(count) else {
             throw CommandFailure("WORKBENCH_THREADS must be a whole number from 1 to 1024, not \"\(text)\"")
         }
