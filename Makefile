@@ -4,6 +4,8 @@
 
 DEBIAN_PACKAGES := pkg-config libncursesw5-dev libopenblas-dev libgomp1 libblis-serial-dev libblis-openmp-dev libpng-dev libjpeg62-turbo-dev zlib1g-dev \
                    libfreetype-dev dataset-fashion-mnist fonts-dejavu-core tmux python3
+# What only the tests need: the one-node Slurm cluster of scripts/slurm-local.sh.
+TEST_PACKAGES := munge slurm-wlm
 SWIFT ?= swift
 ARGS ?=
 # The BLAS: BLIS unless WORKBENCH_BLAS=openblas (Package.swift reads it); the OpenBLAS build
@@ -21,7 +23,7 @@ export GOMP_SPINCOUNT ?= 10000
 
 ## Install whichever Debian packages are missing; silent when all are present.
 deps:
-	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	@missing=""; for p in $(DEBIAN_PACKAGES) $(EXTRA_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -43,6 +45,7 @@ build: deps
 
 ## The suite runs tests (and the workbench processes they start) side by side on few cores:
 ## one BLAS thread each, or two-thread products stall waiting for each other (docs/performance.md).
+test: EXTRA_PACKAGES = $(TEST_PACKAGES)
 test: deps
 	$(SWIFT) build --build-tests $(SWIFT_BUILD_PATH)
 	WORKBENCH_THREADS=1 $(SWIFT) test --skip-build $(SWIFT_BUILD_PATH)

@@ -247,10 +247,19 @@ public enum Figures {
         return parts.isEmpty ? nil : parts.joined(separator: "; ")
     }
 
-    /// "made while 2 of 5 runs were unfinished", or nil when all ended (or it is unknown).
+    /// "made while 2 of 5 runs were unfinished, read at epochs 3–5 of 10", or nil when all
+    /// ended (or it is unknown): a figure of runs in progress says how far they were.
     public static func unfinishedNote(_ runs: [RunMetrics]) -> String? {
-        let unfinished = runs.filter { $0.finished == false }.count
-        return unfinished > 0 ? "made while \(unfinished) of \(runs.count) runs were unfinished" : nil
+        let unfinished = runs.filter { $0.finished == false }
+        guard !unfinished.isEmpty else { return nil }
+        var note = "made while \(unfinished.count) of \(runs.count) runs were unfinished"
+        let read = unfinished.compactMap { $0.rows.last?.epoch }
+        if let low = read.min(), let high = read.max() {
+            note += low == high ? ", read at epoch \(low)" : ", read at epochs \(low)–\(high)"
+            let planned = Set(unfinished.compactMap(\.plannedEpochs))
+            if planned.count == 1, let total = planned.first, read.count == unfinished.count { note += " of \(total)" }
+        }
+        return note
     }
 
     /// One series per deputies setting (forks apart, per fork epoch), a point per skip.

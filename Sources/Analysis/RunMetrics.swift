@@ -24,6 +24,8 @@ public struct RunMetrics: Sendable {
     /// failed: its last row is not its last epoch); nil when unknown. Figures and tables say
     /// when they were made from unfinished runs.
     public var finished: Bool?
+    /// The epochs the run is to train, when known: an unfinished run's figures say how far it was.
+    public var plannedEpochs: Int?
     /// Parts of the run's folder that could not be read and are left out, one line each
     /// naming the file (an export says them, instead of silently drawing less).
     public var unreadable: [String] = []

@@ -4,7 +4,7 @@ import Trainer
 /// The interactive workbench: the UI thread polls keys, draws the latest snapshot at most
 /// ten times a second (only when something changed), and sends commands to the session.
 public final class WorkbenchApp {
-    let session: TrainingSession
+    let session: any WorkbenchSource
     let terminal: Terminal
     private var state = UIState()
     private var drawingSeconds = 0.0
@@ -12,7 +12,7 @@ public final class WorkbenchApp {
 
     /// - Parameter terminal: opened before the session's runs are made, so that a terminal
     ///   that cannot be used leaves no run folder marked running.
-    public init(session: TrainingSession, terminal: Terminal) {
+    public init(session: any WorkbenchSource, terminal: Terminal) {
         self.session = session
         self.terminal = terminal
     }
@@ -70,7 +70,7 @@ public final class WorkbenchApp {
         // Quit: finished epochs are on disk; the current epochs are abandoned, resumable.
         session.send(.quit)
         var final = session.snapshot
-        final.message = "saving… (finished epochs are kept; --resume continues the rest)"
+        final.message = session.closingMessage
         terminal.draw(Screen.render(final, state: state, width: terminal.size.width, height: terminal.size.height,
                                     asciiOnly: !terminal.unicode))
         session.waitUntilFinished()

@@ -13,7 +13,7 @@ struct Workbench: ParsableCommand {
         abstract: "Train small self-supervised image models on the CPU and see why one loss learns faster.",
         version: version,
         subcommands: [OpenCommand.self, TrainCommand.self, CompareCommand.self, SweepCommand.self,
-                      SubmitCommand.self, TaskCommand.self,
+                      WatchCommand.self, SubmitCommand.self, TaskCommand.self,
                       ExportCommand.self, DataCommand.self, BenchStep.self, BenchKNN.self, BenchEval.self],
         defaultSubcommand: OpenCommand.self
     )

@@ -300,3 +300,27 @@ func sampleSnapshot() -> SessionSnapshot {
         #expect(even.contains("at epoch 4") && !even.contains(" e4"), "\(even)")
     }
 }
+
+/// `workbench watch`: where each run is trained takes the settings' column, and the states
+/// of runs trained elsewhere read as pending, stalled and finished.
+@Suite struct WatchingScreenTests {
+    @Test func theRunsPanelShowsWhereAndHowEachRunIs() throws {
+        var snapshot = sampleSnapshot()
+        snapshot.watching = true
+        snapshot.runs[0].place = ProcessPlace(host: "node07", pid: 4242, slurmJob: "1234_0")
+        snapshot.runs[0].stalled = true
+        snapshot.runs[1].status = .queued
+        snapshot.runs[2].place = ProcessPlace(host: "laptop", pid: 812, slurmJob: nil)
+        let grid = Screen.render(snapshot, state: UIState(), width: 240, height: 70)
+        let lines = grid.text.split(separator: "\n").map(String.init)
+        func runLine(_ name: String) throws -> String {
+            try #require(lines.first { $0.hasPrefix("│" + name + " ") || $0.hasPrefix("│triplet-" + name + " ") })
+        }
+        #expect(lines.contains { $0.contains("Runs · watching") })
+        #expect(lines.contains { $0.hasPrefix("│run") && $0.contains(" where ") })
+        let simclr = try runLine("simclr"), triplet = try runLine("skip1-dep9"), supervised = try runLine("supervised")
+        #expect(simclr.contains("node07 · slurm 1234_0") && simclr.contains("stalled"), "\(simclr)")
+        #expect(triplet.contains("pending") && triplet.contains(" — "), "\(triplet)")
+        #expect(supervised.contains("laptop pid 812") && supervised.contains("finished"), "\(supervised)")
+    }
+}

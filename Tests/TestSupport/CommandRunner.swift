@@ -41,6 +41,22 @@ public enum WorkbenchBinary {
         return folder.appendingPathComponent("workbench").path
     }
 
+    /// Starts the binary in the background (one BLAS thread, unless WORKBENCH_THREADS says
+    /// otherwise; output discarded) and returns at once: for processes that run beside the test.
+    public static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        if environment["WORKBENCH_THREADS"] == nil { environment["WORKBENCH_THREADS"] = "1" }
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
     /// - Parameter launcher: a command that starts the binary, such as `setpriv ...` or a
     ///   shell that sets a limit first; it gets the binary's path and `arguments` after its own.
     public static func run(_ arguments: [String], environment: [String: String] = [:], launcher: [String] = [],

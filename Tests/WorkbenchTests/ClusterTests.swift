@@ -77,16 +77,7 @@ import Trainer
         #expect(alone.status == 0, "\(alone.standardError)")
 
         let processes = try (0..<2).map { _ in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: WorkbenchBinary.path)
-            process.arguments = ["compare"] + experiment + ["--out", out + "/shared", "--share"]
-            var environment = ProcessInfo.processInfo.environment
-            environment["WORKBENCH_THREADS"] = "1"
-            process.environment = environment
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            return process
+            try WorkbenchBinary.start(["compare"] + experiment + ["--out", out + "/shared", "--share"])
         }
         for process in processes { process.waitUntilExit() }
         #expect(processes.allSatisfy { $0.terminationStatus == 0 })

@@ -1,4 +1,5 @@
 import Foundation
+import Trainer
 
 /// Short text forms of numbers for narrow columns.
 enum Formatting {
@@ -60,6 +61,23 @@ enum Formatting {
         var text = detail
         for (long, short) in steps where text.count > width { text = text.replacingOccurrences(of: long, with: short) }
         return fitting([text], width)
+    }
+
+    /// Where a watched run is trained, fitted to `width`: "node12 · slurm 1234_5",
+    /// "node12 1234_5", "1234_5"; "laptop pid 812", "laptop"; "—" for a run nobody started.
+    static func place(_ place: ProcessPlace?, width: Int) -> String {
+        guard let place else { return "—" }
+        let variants = place.slurmJob.map { [place.label, "\(place.host) \($0)", $0] } ?? [place.label, place.host]
+        return fitting(variants, width)
+    }
+
+    /// A run's state as the runs panel names it: a watched run nobody trains yet is pending,
+    /// one whose trainer went silent is stalled.
+    static func status(_ run: RunSnapshot, watching: Bool) -> String {
+        if run.status == .running && run.stalled { return "stalled" }
+        if watching && run.status == .queued { return "pending" }
+        if watching && run.status == .done { return "finished" }
+        return run.status.rawValue
     }
 
     /// The first of `variants` (longest first) that fits `width`; else the last, cut with an

@@ -3,8 +3,10 @@ import Trainer
 /// One row per run: name, settings, status, progress, loss, throughput, ETA.
 enum RunsPanel {
     static func draw(_ snapshot: SessionSnapshot, _ state: UIState, in rect: Rect, grid: inout CellGrid) {
-        grid.frame(rect, title: "Runs · next triplet: skip \(snapshot.nextSkip), deputies \(snapshot.nextDeputies) (Enter queues)",
-                   focused: state.focus == .runs)
+        let title = snapshot.watching
+            ? "Runs · watching, trained by other processes"
+            : "Runs · next triplet: skip \(snapshot.nextSkip), deputies \(snapshot.nextDeputies) (Enter queues)"
+        grid.frame(rect, title: title, focused: state.focus == .runs)
         let inner = rect.inset(1)
         guard inner.width > 20, inner.height > 1 else { return }
         // Fixed columns take 52 cells, 63 with the train+eval times (shown from 80 cells); the name gets most of the rest, then the settings
@@ -15,7 +17,9 @@ enum RunsPanel {
         let nameWidth = showSettings ? max(10, min(22, flexible * 3 / 5)) : max(10, min(22, flexible - 1))
         let detailWidth = max(8, min(24, flexible - nameWidth - 1))
         let barWidth = 8
-        let header = Formatting.padded("run", nameWidth) + " " + (showSettings ? Formatting.padded("settings", detailWidth) + " " : "")
+        // Watching: where each run is trained takes the settings' place.
+        let header = Formatting.padded("run", nameWidth) + " "
+            + (showSettings ? Formatting.padded(snapshot.watching ? "where" : "settings", detailWidth) + " " : "")
             + "status    epoch   " + Formatting.padded("progress", barWidth) + "     loss   img/s " + (showTimes ? "train+eval " : "") + "ETA"
         grid.put(header, x: inner.x, y: inner.y, ink: .dim, limit: inner.width)
         let labels = Formatting.runLabels(snapshot.runs.map(\.name), width: nameWidth)
@@ -28,6 +32,7 @@ enum RunsPanel {
             case .done: statusInk = .good
             case .diverged, .failed: statusInk = .bad
             case .paused, .stopped: statusInk = .warning
+            case .running where run.stalled: statusInk = .bad
             default: statusInk = .normal
             }
             let y = inner.y + 1 + row
@@ -38,10 +43,13 @@ enum RunsPanel {
                 x += width + 1
             }
             column(labels[index], nameWidth, run.forkedAt != nil ? .fork : .method(run.method.rawValue))
-            if showSettings { column(Formatting.settings(run.detail, width: detailWidth), detailWidth) }
+            if showSettings {
+                column(snapshot.watching ? Formatting.place(run.place, width: detailWidth) : Formatting.settings(run.detail, width: detailWidth),
+                       detailWidth, snapshot.watching ? .dim : .normal)
+            }
             // A collapsed run keeps training, but its status says so in red.
             let collapsed = run.metrics.last?.collapsed == true && run.status != .diverged && run.status != .failed
-            column(collapsed ? "collapsed" : run.status.rawValue, 9, collapsed ? .bad : statusInk)
+            column(collapsed ? "collapsed" : Formatting.status(run, watching: snapshot.watching), 9, collapsed ? .bad : statusInk)
             column("\(max(run.epochsDone, 0))/\(run.totalEpochs)", 7)
             column(Formatting.bar(run.progress, width: barWidth, ascii: grid.asciiOnly), barWidth, .accent)
             column(Formatting.rightAligned(Formatting.number(run.lastLoss, run.lastLoss.map { abs($0) >= 100 } == true ? "%.2f" : "%.4f"), 9), 9)
@@ -49,7 +57,7 @@ enum RunsPanel {
             // Seconds the last epoch spent training and evaluating.
             let last = run.metrics.last { $0.trainSeconds != nil }
             if showTimes { column(Formatting.rightAligned(last.map { Formatting.seconds($0.trainSeconds) + "+" + Formatting.seconds($0.evalSeconds) } ?? "—", 10), 10) }
-            column(Formatting.duration(run.status == .running || run.status == .queued ? run.etaSeconds : nil), 6)
+            column(Formatting.duration((run.status == .running && !run.stalled) || run.status == .queued ? run.etaSeconds : nil), 6)
         }
         if snapshot.runs.isEmpty { grid.put("no runs", x: inner.x, y: inner.y + 1, ink: .dim) }
     }

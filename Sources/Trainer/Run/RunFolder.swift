@@ -159,6 +159,7 @@ public struct RunFolder: Sendable {
         metrics.folder = path
         metrics.batch = record.config.batch
         metrics.finished = record.status == .done || record.status == .diverged
+        metrics.plannedEpochs = record.config.epochs
         return metrics
     }
 

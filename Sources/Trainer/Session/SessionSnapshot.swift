@@ -16,6 +16,7 @@ public struct RunSnapshot: Sendable, Equatable {
         metrics.group = seedGroupKey
         metrics.forkedFrom = forkedAt.map { ("", $0) }
         metrics.finished = status == .done || status == .diverged
+        metrics.plannedEpochs = totalEpochs
         return metrics
     }
 
@@ -70,6 +71,23 @@ public struct RunSnapshot: Sendable, Equatable {
         self.message = message
     }
 
+    /// Where the run is (or was last) trained; nil for runs of this process's own trainer.
+    public var place: ProcessPlace?
+    /// Watching: the run says it is running, but its process is gone (seen on this host) or
+    /// has written nothing for much longer than its epochs take.
+    public var stalled = false
+
+    /// A config's key settings in a few words ("skip 1 · deputies 9").
+    public static func detail(of c: RunConfig) -> String {
+        switch c.method {
+        case .triplet: c.settings.medianNegative ? "median negative" : "skip \(c.settings.skip) · deputies \(c.settings.deputies)"
+        case .moco: "queue \(c.settings.queueSize) · τ \(c.settings.mocoTemperature)"
+        case .simclr: "τ \(c.settings.simclrTemperature)"
+        case .byol: "momentum \(c.settings.targetMomentum)"
+        case .supervised: "goal line"
+        }
+    }
+
     /// Fraction of the run done, in [0, 1].
     public var progress: Double {
         guard totalEpochs > 0 else { return 1 }
@@ -95,6 +113,9 @@ public struct SessionSnapshot: Sendable, Equatable {
     public var nextDeputies: Int
     /// The latest thing worth telling the user (an export, an error).
     public var message: String
+    /// Watching runs trained by other processes (`workbench watch`): keys that act on a
+    /// trainer only say so.
+    public var watching = false
     /// True once the trainer thread has ended.
     public var finished: Bool
     /// Raw pixels and random initialisation, once the first run has measured them.

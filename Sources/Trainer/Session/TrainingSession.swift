@@ -314,14 +314,6 @@ private final class Worker {
 
     func snapshot(of run: TrainingRun) -> RunSnapshot {
         let c = run.config
-        let detail: String
-        switch c.method {
-        case .triplet: detail = c.settings.medianNegative ? "median negative" : "skip \(c.settings.skip) · deputies \(c.settings.deputies)"
-        case .moco: detail = "queue \(c.settings.queueSize) · τ \(c.settings.mocoTemperature)"
-        case .simclr: detail = "τ \(c.settings.simclrTemperature)"
-        case .byol: detail = "momentum \(c.settings.targetMomentum)"
-        case .supervised: detail = "goal line"
-        }
         // ETA: the remaining steps and evaluations at this run's own average costs.
         let remainingEpochs = max(0, c.epochs - max(run.nextEpoch - 1, 0))
         let remainingSteps = max(0, remainingEpochs * run.stepsPerEpoch - run.stepInEpoch)
@@ -335,7 +327,7 @@ private final class Worker {
         if status == .running && paused.contains(c.name) { status = .paused }
         if status == .running && run.nextEpoch == 0 { status = .queued }
         let truncated = c.method == .triplet && !c.settings.medianNegative
-        var snapshot = RunSnapshot(name: c.name, method: c.method, detail: detail, skip: truncated ? c.settings.skip : nil,
+        var snapshot = RunSnapshot(name: c.name, method: c.method, detail: RunSnapshot.detail(of: c), skip: truncated ? c.settings.skip : nil,
                            status: status, paused: paused.contains(c.name),
                            epochsDone: run.nextEpoch - 1, totalEpochs: c.epochs, step: run.stepInEpoch,
                            stepsPerEpoch: run.stepsPerEpoch, lastLoss: run.lastStepLoss.map(Double.init) ?? run.metrics.last?.loss,

@@ -1,0 +1,267 @@
+import Analysis
+import Foundation
+import Synchronization
+
+/// The workbench on an experiment that other processes train (a headless `compare`, the
+/// tasks of a `submit`ted array on other nodes, a folder synced from another machine): a
+/// background thread reads the run folders every `interval` seconds, again only the files
+/// that changed, and publishes snapshots as the trainer does. It never writes into the runs;
+/// export writes OUT/export as the trainer's does.
+public final class FolderWatch: WorkbenchSource {
+    public let out: String
+    private let state: Mutex<SessionSnapshot>
+    private let commands = Mutex<[SessionCommand]>([])
+    private let reader: Mutex<FolderReader?>
+    private let interval: Double
+
+    /// Reads the folder once; refuses a folder that holds neither runs nor a submitted experiment.
+    public init(out: String, interval: Double = 0.5) throws(RunError) {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: out, isDirectory: &isFolder) else { throw RunError("\(out): no such folder") }
+        guard isFolder.boolValue else { throw RunError("\(out): not a folder") }
+        let reader = FolderReader(out: out)
+        let runs = reader.scan(now: Date())
+        guard !runs.isEmpty else {
+            throw RunError("\(out): holds no runs (no run folders with a run.json, no \(ExperimentRuns.fileName)); train into it with `workbench compare --out \(out)` or `workbench submit --out \(out)`")
+        }
+        self.out = out
+        self.interval = interval
+        var snapshot = reader.snapshot(runs)
+        snapshot.message = "watching \(runs.count == 1 ? "1 run" : "\(runs.count) runs") trained by other processes"
+        state = Mutex(snapshot)
+        self.reader = Mutex(reader)
+    }
+
+    public var snapshot: SessionSnapshot { state.withLock { $0 } }
+    public var closingMessage: String { "closing… (the runs go on in their own processes)" }
+
+    public func send(_ command: SessionCommand) { commands.withLock { $0.append(command) } }
+
+    public func start() {
+        let thread = Thread { [self] in self.watchLoop() }
+        thread.name = "workbench-watch"
+        thread.start()
+    }
+
+    public func waitUntilFinished() {
+        while !snapshot.finished { usleep(10_000) }
+    }
+
+    private func watchLoop() {
+        guard let reader = reader.withLock({ $0.take() }) else { return }
+        var lastScan = Date.distantPast
+        while true {
+            let pending = commands.withLock { queue -> [SessionCommand] in
+                defer { queue.removeAll() }
+                return queue
+            }
+            var message: String?
+            for command in pending {
+                if command == .quit {
+                    state.withLock { s in
+                        s.revision += 1
+                        s.finished = true
+                    }
+                    return
+                }
+                message = command == .export ? reader.export() : Self.refusal(command)
+            }
+            if Date().timeIntervalSince(lastScan) >= interval || message != nil {
+                lastScan = Date()
+                let runs = reader.scan(now: lastScan)
+                let next = reader.snapshot(runs)
+                state.withLock { s in
+                    let changed = s.runs != next.runs || s.references != next.references || message != nil || reader.problem != nil
+                    guard changed else { return }
+                    let keep = s.message
+                    s.runs = next.runs
+                    s.references = next.references
+                    s.truncationPrediction = next.truncationPrediction
+                    s.message = message ?? reader.problem ?? keep
+                    s.revision += 1
+                }
+            }
+            usleep(20_000)
+        }
+    }
+
+    /// What the status line says to a key that steers a trainer.
+    static func refusal(_ command: SessionCommand) -> String {
+        let what: String
+        switch command {
+        case .togglePause: what = "pausing a run"
+        case .stop: what = "stopping a run"
+        case .adjustSkip, .adjustDeputies: what = "setting the next triplet run"
+        case .queueTriplet, .queueSweep: what = "queueing runs"
+        case .addSeed: what = "adding a seed"
+        case .fork: what = "forking a run"
+        case .export, .quit: what = "this"
+        }
+        return "watching: \(what) is up to the process that trains the runs"
+    }
+}
+
+/// The watch thread's own state: what each run folder held when last read.
+private final class FolderReader {
+    let out: String
+    /// The latest thing that could not be read (a file half-synced, say); nil when all read.
+    private(set) var problem: String?
+    private var submitted: (stamp: FileStamp, runs: [RunConfig])?
+    private var seen: [String: Seen] = [:]
+
+    struct Seen {
+        var stamps: [FileStamp]
+        var record: RunRecord
+        var metrics: RunMetrics
+        /// The newest modification time of its files: when its trainer last wrote.
+        var lastWrite: Date
+    }
+
+    init(out: String) { self.out = out }
+
+    /// Hands the reader to the thread that owns it from now on.
+    func take() -> FolderReader { self }
+
+    /// The runs in the folder: the submitted ones first, in their order, then any other
+    /// run folder, by name. Reads only files whose size or time changed since the last scan.
+    func scan(now: Date) -> [RunSnapshot] {
+        problem = nil
+        let listed = submittedRuns()
+        let folders = ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? [])
+            .filter { FileManager.default.fileExists(atPath: out + "/" + $0 + "/run.json") }.sorted()
+        let names = listed.map(\.name) + folders.filter { name in !listed.contains { $0.name == name } }
+        return names.map { name in
+            if let run = read(name) { return Self.snapshot(of: run, now: now) }
+            return Self.pending(listed.first { $0.name == name } ?? RunConfig(method: .simclr))
+        }
+    }
+
+    /// The snapshot of the whole screen for `runs`.
+    func snapshot(_ runs: [RunSnapshot]) -> SessionSnapshot {
+        let records = seen.values.map(\.record).sorted { $0.name < $1.name }
+        let first = records.first
+        let configs = records.map(\.config) + (submitted?.runs ?? [])
+        let template = configs.first { $0.method == .triplet } ?? configs.first ?? RunConfig(method: .triplet)
+        var snapshot = SessionSnapshot(dataName: first?.dataSet ?? template.data, backbone: template.backbone, outDirectory: out,
+                                       runs: runs, nextSkip: template.settings.skip, nextDeputies: template.settings.deputies)
+        snapshot.watching = true
+        if let data = first?.data { snapshot.imageShape = ImageShape(side: data.side, channels: data.channels) }
+        let classes = seen.values.lazy.map(\.metrics.classNames.count).first { $0 > 1 }
+        snapshot.truncationPrediction = classes.flatMap { TruncationPrediction(classes: $0, batch: template.batch) }
+        snapshot.references = seen.values.sorted { $0.record.name < $1.record.name }.lazy.compactMap(\.metrics.references).first
+        return snapshot
+    }
+
+    /// Exports every readable run as the trainer's `e` does; returns the status line.
+    func export() -> String {
+        let folder = out + "/export"
+        let metrics = seen.values.map(\.metrics).sorted { $0.run < $1.run }
+        guard !metrics.isEmpty else { return "export: no run has finished an epoch yet" }
+        do {
+            let result = try Exporter().export(metrics, dataName: seen.values.first?.record.dataSet ?? "", to: folder)
+            let notes = metrics.flatMap(\.unreadable) + result.notes
+            return "exported \(result.written.count) files to \(folder)" + (notes.first.map { " (\($0))" } ?? "")
+        } catch {
+            return "export failed: \(error)"
+        }
+    }
+
+    private func submittedRuns() -> [RunConfig] {
+        let path = ExperimentRuns.path(in: out)
+        guard let stamp = FileStamp(path) else { return [] }
+        if let submitted, submitted.stamp == stamp { return submitted.runs }
+        do {
+            let runs = try ExperimentRuns.read(in: out)?.runs ?? []
+            submitted = (stamp, runs)
+            return runs
+        } catch {
+            problem = error.description
+            return submitted?.runs ?? []
+        }
+    }
+
+    /// The run in folder `name`, read again if any of its files changed; the last good read
+    /// while a file cannot be read (a half-synced copy).
+    private func read(_ name: String) -> Seen? {
+        let folder = RunFolder(path: out + "/" + name)
+        let paths = [folder.recordPath, folder.metricsPath, folder.centresPath, folder.referencesPath]
+        let stamps = paths.map { FileStamp($0) ?? FileStamp.absent }
+        if let known = seen[name], known.stamps == stamps { return known }
+        do {
+            let record = try folder.readRecord()
+            let metrics = try folder.readRunMetrics()
+            let lastWrite = stamps.map(\.modified).max() ?? .distantPast
+            let run = Seen(stamps: stamps, record: record, metrics: metrics, lastWrite: lastWrite)
+            seen[name] = run
+            return run
+        } catch {
+            problem = error.description
+            return seen[name]
+        }
+    }
+
+    static func pending(_ c: RunConfig) -> RunSnapshot {
+        let truncated = c.method == .triplet && !c.settings.medianNegative
+        var snapshot = RunSnapshot(name: c.name, method: c.method, detail: RunSnapshot.detail(of: c),
+                                   skip: truncated ? c.settings.skip : nil, status: .queued, paused: false,
+                                   epochsDone: -1, totalEpochs: c.epochs, step: 0, stepsPerEpoch: 0, lastLoss: nil,
+                                   imagesPerSecond: nil, etaSeconds: nil, metrics: [], message: nil,
+                                   forkedAt: c.fork?.epoch, deputies: truncated ? c.settings.deputies : nil)
+        snapshot.identity = c.identity
+        snapshot.groupName = c.groupName
+        snapshot.seed = c.seed
+        return snapshot
+    }
+
+    static func snapshot(of run: Seen, now: Date) -> RunSnapshot {
+        let c = run.record.config
+        var snapshot = pending(c)
+        let rows = run.metrics.rows
+        let last = rows.last
+        snapshot.status = run.record.status
+        snapshot.epochsDone = last?.epoch ?? -1
+        snapshot.metrics = rows
+        snapshot.lastLoss = last?.loss
+        snapshot.imagesPerSecond = last?.imagesPerSecond
+        snapshot.message = run.record.message
+        snapshot.place = run.record.trainedBy?.last?.place
+        // An epoch's time, from the last one trained: the ETA, and how long a silence is normal.
+        let epochSeconds = rows.last { $0.trainSeconds != nil }.map { ($0.trainSeconds ?? 0) + ($0.evalSeconds ?? 0) }
+        if run.record.status == .running, let epochSeconds {
+            snapshot.etaSeconds = epochSeconds * Double(max(0, c.epochs - max(snapshot.epochsDone, 0)))
+        }
+        if run.record.status == .running {
+            let allowance = epochSeconds.map { max(120, 3 * $0) } ?? 600
+            snapshot.stalled = Self.processIsGone(snapshot.place) || now.timeIntervalSince(run.lastWrite) > allowance
+        }
+        return snapshot
+    }
+
+    /// True when `place` is a process of this host that no longer exists (killed, crashed):
+    /// its run stays "running" in run.json, and nobody trains it.
+    static func processIsGone(_ place: ProcessPlace?) -> Bool {
+        guard let place, place.host == ProcessPlace.current.host, place.pid > 0 else { return false }
+        return kill(place.pid, 0) != 0 && errno == ESRCH
+    }
+}
+
+/// A file's size and modification time: a changed stamp means read it again.
+struct FileStamp: Equatable {
+    var size: Int64
+    var modified: Date
+
+    static let absent = FileStamp(size: -1, modified: .distantPast)
+
+    init(size: Int64, modified: Date) {
+        self.size = size
+        self.modified = modified
+    }
+
+    /// Nil when there is no such file.
+    init?(_ path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        size = Int64(info.st_size)
+        modified = Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
+    }
+}
