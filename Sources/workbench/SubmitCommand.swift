@@ -13,7 +13,7 @@ struct SubmitCommand: ParsableCommand {
             script; `sbatch OUT/submit.sh` submits it again), then submits the script with sbatch. \
             Each task trains its run into OUT with the CPUs Slurm gave it; a preempted or requeued \
             task resumes from the run's last complete epoch, a task whose run is finished ends at once. \
-            `workbench OUT` (or `workbench watch OUT`) shows the runs as they train.
+            `workbench watch OUT` shows the runs as they train, from any machine that sees OUT.
             """)
 
     @Option(help: "An experiment file (JSON, see examples/); --data, --epochs, --lr, --train-size, --seeds and --out still override it.")

@@ -88,15 +88,33 @@ import Trainer
     /// gives the metrics the build before it gave (Expected/, written by that build with
     /// `workbench compare --epochs 2`; all five methods matched it to the last digit). Since
     /// the converged probe (2026-12-04) `linear_top1` is that build's: every other column,
-    /// kNN included, is still the one of the build before colour.
+    /// kNN included, is still the one of the build before colour. Exact on the BLAS kernel
+    /// that wrote them (Expected/fmnist-20k-2-epochs.blas), close on another.
     @Test(.enabled(if: FashionMNIST.looksPresent(in: DataCatalog.fashionMNISTDirectory)))
     func greyMetricsAreThoseOfTheBuildBeforeColour() throws {
         let out = makeTemporaryFolder("grey-unchanged")
         defer { try? FileManager.default.removeItem(atPath: out) }
         let result = try WorkbenchBinary.run(["train", "--method", "triplet", "--epochs", "2", "--out", out, "--quiet"])
         #expect(result.status == 0, "\(result.standardError)")
-        let expected = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Expected/fmnist-20k-2-epochs-triplet-skip1-dep9.csv").path
-        #expect(untimedMetrics(out + "/triplet-skip1-dep9/metrics.csv") == untimedMetrics(expected))
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Expected").path
+        let expected = untimedMetrics(folder + "/fmnist-20k-2-epochs-triplet-skip1-dep9.csv")
+        let measured = untimedMetrics(out + "/triplet-skip1-dep9/metrics.csv")
+        // Digit for digit with the BLAS kernel the expected file was made with; another kernel
+        // (BLIS skx on an AVX-512 machine) rounds differently in the last bits, which a few
+        // epochs grow to a few tenths of a point: there every number within 2 %.
+        let madeWith = (try? String(contentsOfFile: folder + "/fmnist-20k-2-epochs.blas", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let usedHere = try RunFolder(path: out + "/triplet-skip1-dep9").readRecord().trainedBy?.first?.blas
+        if usedHere == madeWith {
+            #expect(measured == expected)
+        } else {
+            #expect(measured.count == expected.count && zip(measured, expected).allSatisfy { $0.count == $1.count })
+            for (row, (a, b)) in zip(measured, expected).enumerated() {
+                for (column, (x, y)) in zip(a, b).enumerated() where x != y {
+                    let close = Double(x).flatMap { x in Double(y).map { y in abs(x - y) <= 0.02 * max(abs(x), abs(y)) + 1e-3 } } ?? false
+                    #expect(close, "row \(row), column \(expected.first?[column] ?? "?"): \(x) against \(y) (\(usedHere ?? "?") here, \(madeWith ?? "?") for the expected file)")
+                }
+            }
+        }
     }
 }
