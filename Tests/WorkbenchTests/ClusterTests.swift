@@ -48,6 +48,13 @@ import Trainer
 
         let bad = try WorkbenchBinary.run(["submit"] + experiment + ["--out", out, "--time", "soon\nrm", "--dry-run"])
         #expect(bad.status == 64 && bad.standardError.contains("--time"), "\(bad.standardError)")
+        let size = try WorkbenchBinary.run(["submit"] + experiment + ["--out", out, "--mem", "lots", "--dry-run"])
+        #expect(size.status == 64 && size.standardError.contains("--mem: 'lots' is not a size"), "\(size.standardError)")
+        // No Slurm on this machine: one line that says so, and the script is there to submit by hand.
+        let noSlurm = try WorkbenchBinary.run(["submit"] + experiment + ["--out", out], environment: ["PATH": "/nonexistent"])
+        #expect(noSlurm.status == 1 && noSlurm.standardError.contains("sbatch: not found"), "\(noSlurm.standardError)")
+        #expect(noSlurm.standardError.split(separator: "\n").count == 1)
+        #expect(FileManager.default.isExecutableFile(atPath: out + "/submit.sh"))
     }
 
     @Test func aTaskWhoseRunIsFinishedEndsAtOnce() throws {
