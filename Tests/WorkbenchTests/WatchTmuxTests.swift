@@ -65,11 +65,27 @@ extension TUITmuxTests {
             return a.contains("finished") && a.contains(" 8/8 ") && b.contains("finished") && b.contains(" 4/4 ")
         }, "the finished experiment is not finished on screen:\n\(tmux.screen())")
 
+        // Export works; nothing in the run folders changes while it is watched.
+        let before = filesAndTimes(experiment)
+        tmux.keys("e")
+        #expect(tmux.wait(timeout: 60) { $0.contains("exported") }, "e did not export:\n\(tmux.screen())")
+        #expect(exists(experiment + "/export/accuracy-knn.png"))
         tmux.keys("q")
         #expect(tmux.wait(timeout: 30) { _ in exists(out + "/exit-status") }, "watch did not exit")
+        #expect(filesAndTimes(experiment) == before, "watching wrote into the runs")
         let status = (try? String(contentsOfFile: out + "/exit-status", encoding: .utf8)) ?? ""
         #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "EXIT=0")
         #expect(tmux.wait(timeout: 5) { $0.contains("stopped watching") && !$0.contains("Learning curves") }, "terminal not restored")
+    }
+
+    /// Every file under `folder` but its export, with its size and modification time.
+    func filesAndTimes(_ folder: String) -> [String: String] {
+        var files: [String: String] = [:]
+        for path in FileManager.default.subpaths(atPath: folder) ?? [] where !path.hasPrefix("export") {
+            let attributes = (try? FileManager.default.attributesOfItem(atPath: folder + "/" + path)) ?? [:]
+            files[path] = "\(attributes[.size] ?? "?") \(attributes[.modificationDate] ?? "?")"
+        }
+        return files
     }
 
     func waitUntil(seconds: Double = 60, _ condition: () -> Bool) -> Bool {

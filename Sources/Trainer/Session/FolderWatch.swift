@@ -186,6 +186,8 @@ private final class FolderReader {
         let folder = RunFolder(path: out + "/" + name)
         let paths = [folder.recordPath, folder.metricsPath, folder.centresPath, folder.referencesPath]
         let stamps = paths.map { FileStamp($0) ?? FileStamp.absent }
+        // Submitted, not started: nothing to read.
+        guard stamps[0] != FileStamp.absent else { return seen[name] }
         if let known = seen[name], known.stamps == stamps { return known }
         do {
             let record = try folder.readRecord()
