@@ -5,7 +5,7 @@
 #
 #   scripts/slurm-local.sh start [DIR]   start it (default DIR /tmp/workbench-slurm); prints the
 #                                        line to put in the shell: export SLURM_CONF=DIR/slurm.conf
-#   scripts/slurm-local.sh stop [DIR]    stop the daemons it started
+#   scripts/slurm-local.sh stop [DIR]    stop the daemons it started (munged too, if it started it)
 #   scripts/slurm-local.sh status [DIR]  sinfo of the cluster
 #
 # One partition, "debug", holding this machine with its CPUs and memory as slurmd reads them;
@@ -78,6 +78,7 @@ EOF
         chown munge:munge /run/munge
         [ -s /etc/munge/munge.key ] || runuser -u munge -- mungekey --create
         runuser -u munge -- /usr/sbin/munged
+        touch "$dir/munged.started"
     fi
     stop_daemons quiet
     SLURM_CONF=$conf slurmctld -f "$conf"
@@ -110,9 +111,17 @@ stop_daemons() {
     done
 }
 
+stop_munged() {
+    # Only the munged this script started: a system's own keeps running.
+    [ -e "$dir/munged.started" ] || return 0
+    pid=$(cat /run/munge/munged.pid 2>/dev/null || true)
+    [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
+    rm -f "$dir/munged.started"
+}
+
 case $command in
 start) start ;;
-stop) stop_daemons ;;
+stop) stop_daemons; stop_munged ;;
 status) SLURM_CONF=$conf sinfo ;;
 *) echo "usage: scripts/slurm-local.sh start|stop|status [DIR]" >&2; exit 64 ;;
 esac

@@ -35,6 +35,11 @@ struct SubmitCommand: ParsableCommand {
     @Option(help: "The workbench binary the tasks run (default: this one; it must be reachable from the nodes).") var workbench: String?
     @Flag(name: .customLong("dry-run"), help: "Print the batch script and submit nothing (nothing is written).") var dryRun = false
 
+    func validate() throws {
+        // What the tasks would not do: say so rather than drop it.
+        if options.checkProbe { throw ValidationError("--check-probe is for runs trained here (compare, train); submitted tasks do not check the probe") }
+    }
+
     func run() throws {
         let (configs, description, defaultOut) = try runs()
         let outPath = SubmitCommand.absolute(out ?? defaultOut ?? "runs")
@@ -125,8 +130,9 @@ struct SubmitCommand: ParsableCommand {
     /// The run's estimated peak (the largest of the runs) and the data set held in memory,
     /// with half as much again to spare, in MiB, rounded up to 256.
     static func estimatedMiB(_ configs: [RunConfig], data: Dataset) -> Int {
-        let pixels = data.side * data.side * data.channels
-        let dataBytes = (data.train.count + data.test.count) * pixels * 4
+        // The images as the task holds them (bytes or floats), the unlabeled split included.
+        let dataBytes = data.train.storageBytes + data.test.storageBytes
+            + (data.selfSupervisedSplits == .train ? 0 : data.selfSupervisedTrain.storageBytes)
         let run = configs.map {
             MemoryBudget.estimate($0, side: data.side, channels: data.channels, trainImages: data.train.count,
                                   testImages: data.test.count, classCount: data.classCount)
@@ -141,7 +147,8 @@ struct SubmitCommand: ParsableCommand {
         var digits = text.uppercased()
         var scale = 1.0
         if let last = digits.last, let unit = units[last] { scale = unit; digits.removeLast() }
-        guard let value = Double(digits), value > 0, value.isFinite else {
+        // At most 1 PiB: a size a node could have (and one that fits an Int).
+        guard let value = Double(digits), value > 0, value.isFinite, value * scale <= 1_073_741_824 else {
             throw CommandFailure.usage("--mem: '\(text)' is not a size (4G, 800M)")
         }
         return max(1, Int((value * scale).rounded(.up)))

@@ -33,10 +33,10 @@ struct TaskCommand: ParsableCommand {
                 throw CommandFailure.usage("--index \(index): the experiment has \(configs.count) runs (0 to \(configs.count - 1))")
             }
             let config = configs[index]
-            // A requeued or resubmitted task whose run is done: nothing to load, nothing to train.
-            if let record = try? RunFolder(path: out + "/" + config.name).readRecord(), record.config == config,
-               record.status == .done, record.epochsCompleted >= config.epochs {
-                if !quiet { print("\(config.name): already finished (\(record.epochsCompleted) epochs)") }
+            // A requeued or resubmitted task whose run has ended: nothing to load, nothing to train.
+            let folder = RunFolder(path: out + "/" + config.name)
+            if RunScheduler.hasEnded(config, in: folder) {
+                if !quiet { print("\(config.name): already finished (\((try? folder.readRecord())?.status.rawValue ?? "done"))") }
                 return
             }
             configs = [config]
@@ -47,8 +47,25 @@ struct TaskCommand: ParsableCommand {
         let data: Dataset
         do { data = try DataCatalog.load(first.data).limitingTrain(to: first.trainLimit) } catch { throw CommandFailure(error.description) }
         if share { return try Launch.trainShared(configs, data: data, out: out, quiet: quiet) }
+        let folder = RunFolder(path: out + "/" + first.name)
         let run: TrainingRun
-        do { run = try TrainingRun(config: first, data: data, folder: RunFolder(path: out + "/" + first.name), resume: true) } catch {
+        do throws(RunError) {
+            // Held by another process (a --share process, a lock a dead node's filesystem still
+            // keeps): wait for it, then continue or end as the run then is.
+            let lock: RunFolderLock
+            switch try RunFolderLock.take(folder: folder.path) {
+            case .taken(let taken): lock = taken
+            case .heldByThisProcess: throw RunError("\(folder.path): is already being trained by this process")
+            case .heldByAnother(let pid):
+                if !quiet { print("\(first.name): held by another process\(pid.map { " (pid \($0))" } ?? ""); waiting for it") }
+                lock = try RunFolderLock.wait(folder: folder.path)
+                if RunScheduler.hasEnded(first, in: folder) {
+                    if !quiet { print("\(first.name): finished by the other process") }
+                    return
+                }
+            }
+            run = try TrainingRun(config: first, data: data, folder: folder, resume: true, lock: lock)
+        } catch {
             throw CommandFailure(error.description)
         }
         try Launch.train([run], quiet: quiet)

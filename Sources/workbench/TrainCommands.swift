@@ -19,6 +19,7 @@ struct TrainCommand: ParsableCommand {
     func validate() throws {
         if fork == nil && method == nil { throw ValidationError("Missing expected argument '--method <method>' (or --fork RUN_DIR)") }
         if fork != nil && method != nil { throw ValidationError("--fork takes the method of its parent; leave out --method") }
+        if fork != nil && output.share { throw ValidationError("--share splits an experiment's runs between processes; a fork is one run") }
     }
 
     func run() throws {

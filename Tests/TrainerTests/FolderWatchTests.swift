@@ -39,28 +39,35 @@ import TestSupport
         let run = try TrainingRun(config: finished, data: Self.data, folder: RunFolder(path: out + "/byol"), resume: false)
         #expect(RunScheduler.runAll([run]).isEmpty)
 
+        // Whole seconds, as every filesystem keeps them.
+        let metrics = out + "/byol/metrics.csv"
+        let modified = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) - 60)
+        try setModified(metrics, to: modified)
         let watch = try FolderWatch(out: out, interval: 0.05)
         let first = watch.snapshot
         #expect(first.watching && first.runs.map(\.name) == ["byol", "simclr"])
         #expect(first.runs[0].status == .done && first.runs[0].epochsDone == 1 && first.runs[0].metrics.count == 2)
         #expect(first.runs[0].place?.pid == getpid())
         #expect(first.runs[1].status == .queued && first.runs[1].epochsDone == -1 && !first.runs[1].stalled)
+
+        // metrics.csv overwritten in place by bytes of the same size, its time kept (before the
+        // watcher's thread starts): not read again.
+        let good = try Data(contentsOf: URL(fileURLWithPath: metrics))
+        try Data(repeating: UInt8(ascii: "x"), count: good.count).write(to: URL(fileURLWithPath: metrics))
+        try setModified(metrics, to: modified)
         watch.start()
         defer { watch.send(.quit); watch.waitUntilFinished() }
-
-        // metrics.csv replaced by bytes of the same size and time: not read again.
-        let metrics = out + "/byol/metrics.csv"
-        let attributes = try FileManager.default.attributesOfItem(atPath: metrics)
-        let modified = try #require(attributes[.modificationDate] as? Date)
-        let size = try #require(attributes[.size] as? Int)
-        try Data(repeating: UInt8(ascii: "x"), count: size).write(to: URL(fileURLWithPath: metrics))
-        try setModified(metrics, to: modified)
         usleep(300_000)
         #expect(watch.snapshot.runs == first.runs, "an unchanged stamp was read again")
+        #expect(!watch.snapshot.message.contains("metrics.csv"), "\(watch.snapshot.message)")
         // A new time: read again; the garbage is reported, the last good read stays on screen.
         try setModified(metrics, to: modified.addingTimeInterval(5))
         #expect(eventually(watch) { $0.message.contains("metrics.csv") }, "a changed file was not read again: \(watch.snapshot.message)")
         #expect(watch.snapshot.runs[0].metrics == first.runs[0].metrics)
+        // Mended (replaced atomically, as the trainer writes): the message goes.
+        try good.write(to: URL(fileURLWithPath: metrics + ".new"))
+        #expect(rename(metrics + ".new", metrics) == 0)
+        #expect(eventually(watch) { !$0.message.contains("metrics.csv") }, "the mended file's problem stayed: \(watch.snapshot.message)")
 
         // Steering answers on the status line and changes nothing.
         watch.send(.togglePause(run: "byol"))

@@ -10,7 +10,7 @@ import Trainer
 @Suite(.serialized) struct ClusterTests {
     /// Four runs, a few seconds each.
     let experiment = ["--methods", "simclr,byol,triplet,supervised", "--data", "synthetic", "--train-size", "2048",
-                      "--epochs", "4", "--batch", "64", "--quiet"]
+                      "--epochs", "5", "--batch", "64", "--quiet"]
     let runNames = ["simclr", "byol", "triplet-skip1-dep9", "supervised"]
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().path
@@ -25,7 +25,7 @@ import Trainer
     func expectSameRuns(_ out: String, as reference: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
         for name in runNames {
             let a = untimedMetrics(reference + "/" + name + "/metrics.csv"), b = untimedMetrics(out + "/" + name + "/metrics.csv")
-            #expect(a.count == 6 && a == b, "\(out)/\(name) differs from the run trained in one process", sourceLocation: sourceLocation)
+            #expect(a.count == 7 && a == b, "\(out)/\(name) differs from the run trained in one process", sourceLocation: sourceLocation)
             #expect(try record(out + "/" + name).status == .done, sourceLocation: sourceLocation)
         }
         #expect(temporaryFiles(under: out).isEmpty, "half-written files left: \(temporaryFiles(under: out))", sourceLocation: sourceLocation)
@@ -172,19 +172,20 @@ import Trainer
         let job = try #require(submitted.standardOutput.split(separator: " ").dropFirst(2).first.map { String($0.dropLast()) },
                                "no job id in \(submitted.standardOutput)")
 
-        // Task 0 requeued after its first epoch (Slurm holds a requeued job two minutes; the
-        // test lets it start again at once), task 1 sent SIGTERM as a preempted task is.
+        // Task 0 requeued after its first epoch, task 1 sent SIGTERM as a preempted task is
+        // after its first; then task 0 let start again at once (Slurm holds a requeued job two
+        // minutes), last, since waiting for it to be pending again takes seconds.
         #expect(waitForEpoch(1, of: array + "/simclr"), "task 0 did not train")
         let requeued = slurm.run("scontrol requeue \(job)_0")
         #expect(requeued.status == 0, "\(requeued.output)")
-        #expect(slurm.startNow("\(job)_0"), "the requeued task 0 did not become pending")
         #expect(waitForEpoch(1, of: array + "/byol"), "task 1 did not train")
         let signalled = slurm.run("scancel --batch --signal=TERM \(job)_1")
         #expect(signalled.status == 0, "\(signalled.output)")
+        #expect(slurm.startNow("\(job)_0"), "the requeued task 0 did not become pending")
         #expect(slurm.waitForJob(job), "job \(job) did not end")
 
         let stopped = try record(array + "/byol")
-        #expect(stopped.status == .stopped && stopped.epochsCompleted < 4, "\(stopped.status) after \(stopped.epochsCompleted) epochs")
+        #expect(stopped.status == .stopped && stopped.epochsCompleted < 5, "\(stopped.status) after \(stopped.epochsCompleted) epochs")
         let log = (try? String(contentsOfFile: array + "/slurm-logs/\(job)_1.out", encoding: .utf8)) ?? ""
         #expect(log.contains("stopped by SIGTERM"), "task 1's log: \(log)")
         #expect(temporaryFiles(under: array).isEmpty)

@@ -39,26 +39,55 @@ public final class RunFolderLock {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw RunError("\(path): cannot open (\(String(cString: strerror(errno))))") }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let error = errno
+            guard error == EWOULDBLOCK else {
+                close(descriptor)
+                throw RunError("\(path): cannot be locked (\(String(cString: strerror(error)))); the folder's filesystem must support flock")
+            }
             let holder = Self.holder(descriptor)
             close(descriptor)
-            return holder == getpid() ? .heldByThisProcess : .heldByAnother(holder)
+            return holder.map { $0 == Self.holderLine } == true ? .heldByThisProcess : .heldByAnother(holder.flatMap(Self.pid))
         }
         return .taken(RunFolderLock(descriptor: descriptor))
     }
 
+    /// Waits until the folder's lock is free and takes it: a requeued task whose run another
+    /// process (or a lock the filesystem still keeps for a dead node) holds continues after it.
+    public static func wait(folder: String) throws(RunError) -> RunFolderLock {
+        let path = folder + "/" + Self.fileName
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw RunError("\(folder): cannot create the run folder (\(error.localizedDescription))")
+        }
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw RunError("\(path): cannot open (\(String(cString: strerror(errno))))") }
+        while flock(descriptor, LOCK_EX) != 0 {
+            let error = errno
+            if error == EINTR && StopSignal.pending == nil { continue }
+            close(descriptor)
+            throw RunError(error == EINTR ? "\(path): stopped while waiting for its lock"
+                           : "\(path): cannot be locked (\(String(cString: strerror(error)))); the folder's filesystem must support flock")
+        }
+        return RunFolderLock(descriptor: descriptor)
+    }
+
+    /// "host pid": what `.lock` holds, so a pid is compared on its own host only.
+    private static var holderLine: String { "\(ProcessPlace.current.host) \(getpid())" }
+
+    private static func pid(_ line: String) -> pid_t? { line.split(separator: " ").last.flatMap { pid_t($0) } }
+
     private init(descriptor: Int32) {
         self.descriptor = descriptor
-        // The holder's pid, for the message a second process prints.
-        let pid = Array("\(getpid())\n".utf8)
+        // The holder's host and pid, for the message a second process prints.
+        let pid = Array((Self.holderLine + "\n").utf8)
         if ftruncate(descriptor, 0) == 0 { _ = pid.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) } }
     }
 
     deinit { close(descriptor) }
 
-    private static func holder(_ descriptor: Int32) -> pid_t? {
-        var bytes = [UInt8](repeating: 0, count: 32)
+    private static func holder(_ descriptor: Int32) -> String? {
+        var bytes = [UInt8](repeating: 0, count: 300)
         let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
         guard count > 0 else { return nil }
-        return pid_t(String(decoding: bytes[..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        return String(decoding: bytes[..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

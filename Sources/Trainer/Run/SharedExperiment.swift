@@ -7,35 +7,56 @@ import Foundation
 /// process died is free again and the next process to look resumes it from its checkpoint.
 extension RunScheduler {
     /// Trains the runs of `configs` that no other process holds, one at a time, resuming
-    /// what earlier processes left; returns the failures, one line each. A stop signal ends
-    /// it after saving the run in hand (marked stopped, resumable).
+    /// what earlier processes left; once every run is finished or held, waits for the held
+    /// ones and resumes any their process left unfinished (it died), so that the experiment
+    /// is complete when the last process returns. Returns the failures, one line each. A stop
+    /// signal ends it after saving the run in hand (marked stopped, resumable).
     @discardableResult
     public static func trainShared(_ configs: [RunConfig], data: Dataset, out: String,
                                    events: (RunEvent) -> Void = { _ in }) throws(RunError) -> [String] {
         try check(configs, data: data, out: out, sideBySide: false)
         var failures: [String] = []
         var settled = Set<String>()
-        var tookOne = true
-        // Passes over the runs until one finds nothing to take: a run held by a process that
-        // ended meanwhile is taken on the next pass.
-        while tookOne && StopSignal.pending == nil {
-            tookOne = false
+        while StopSignal.pending == nil {
+            // A pass over the free runs; then the first run still held, waited for.
+            var held: RunConfig?
             for config in configs where !settled.contains(config.name) {
                 if StopSignal.pending != nil { break }
-                guard case .taken(let lock) = try RunFolderLock.take(folder: out + "/" + config.name) else { continue }
-                settled.insert(config.name)
-                tookOne = true
-                let run: TrainingRun
-                do {
-                    run = try TrainingRun(config: config, data: data, folder: RunFolder(path: out + "/" + config.name),
-                                          resume: true, lock: lock)
-                } catch {
-                    failures.append(error.description)
-                    continue
+                switch try RunFolderLock.take(folder: out + "/" + config.name) {
+                case .taken(let lock):
+                    settled.insert(config.name)
+                    failures += train(config, data: data, out: out, lock: lock, events: events)
+                case .heldByThisProcess:
+                    settled.insert(config.name)
+                case .heldByAnother:
+                    if held == nil { held = config }
                 }
-                failures += runAll([run], events: events)
             }
+            guard let waited = held, StopSignal.pending == nil else { break }
+            let lock = try RunFolderLock.wait(folder: out + "/" + waited.name)
+            settled.insert(waited.name)
+            failures += train(waited, data: data, out: out, lock: lock, events: events)
         }
         return failures
+    }
+
+    /// Whether the run in `folder` has ended for good (done, or diverged: training it again
+    /// would diverge again): a process sharing the experiment passes it by without loading it.
+    public static func hasEnded(_ config: RunConfig, in folder: RunFolder) -> Bool {
+        guard let record = try? folder.readRecord(), record.config == config else { return false }
+        return record.status == .diverged || (record.status == .done && record.epochsCompleted >= config.epochs)
+    }
+
+    /// One run, under its lock, to its end (nothing when it has ended already).
+    private static func train(_ config: RunConfig, data: Dataset, out: String, lock: RunFolderLock,
+                              events: (RunEvent) -> Void) -> [String] {
+        let folder = RunFolder(path: out + "/" + config.name)
+        if hasEnded(config, in: folder) { return [] }
+        do {
+            let run = try TrainingRun(config: config, data: data, folder: folder, resume: true, lock: lock)
+            return runAll([run], events: events)
+        } catch {
+            return [error.description]
+        }
     }
 }

@@ -46,8 +46,15 @@ public struct SlurmJobScript: Sendable, Equatable {
         if let maxRunning, maxRunning < 1 { return "--max-running must be at least 1, got \(maxRunning)" }
         let lines = [("--job-name", jobName), ("--time", timeLimit ?? ""), ("--partition", partition ?? ""),
                      ("--account", account ?? "")] + extraOptions.map { ("--sbatch", $0) }
-        if let (flag, value) = lines.first(where: { $0.1.contains(where: \.isNewline) }) {
-            return "\(flag): '\(value.prefix(40))' holds a line break"
+        // sbatch splits #SBATCH lines at blanks, reads quotes and backslashes, ends a line at
+        // #, and expands % in file names: values with those would be read as something else.
+        let unreadable = Set(" \t#'\"\\")
+        if let (flag, value) = lines.first(where: { $0.1.contains(where: { $0.isNewline || unreadable.contains($0) }) }) {
+            return "\(flag): '\(value.prefix(40))' holds a blank, a line break, #, a quote or a backslash, which an #SBATCH line cannot carry"
+        }
+        let paths = [("the current folder (the tasks' --chdir)", workingDirectory), ("--out", logFolder)]
+        if let (what, path) = paths.first(where: { $0.1.contains(where: { $0.isNewline || $0 == "%" || unreadable.contains($0) }) }) {
+            return "\(what): '\(path.prefix(60))' holds a blank, #, %, a quote or a backslash, which an #SBATCH line cannot carry; choose a plainer path"
         }
         if let bad = extraOptions.first(where: { !$0.hasPrefix("-") }) {
             return "--sbatch '\(bad)': an sbatch option starts with - (for example --sbatch=--qos=low)"

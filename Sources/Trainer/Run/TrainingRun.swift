@@ -92,8 +92,12 @@ public final class TrainingRun {
                 throw RunError("\(folder.recordPath): was trained on different data (checksum \(existing.dataChecksum), now \(data.checksum))")
             }
             try restore(from: existing)
-            // Saved with the next epoch: a process that trains nothing leaves no trace.
-            if !isFinished { noteThisProcess() }
+            // Saved when this process trains its first step: one that trains nothing leaves
+            // no trace, and whoever watches the run sees at once who trains it now.
+            if !isFinished {
+                noteThisProcess()
+                unsavedResume = true
+            }
         } else if let fork = config.fork {
             try start(from: fork)
         } else {
@@ -204,6 +208,8 @@ public final class TrainingRun {
         var lastLoss: Float?
     }
     private var progress: EpochProgress?
+    /// Resumed, with this process added to `record.trainedBy`, but not yet written.
+    private var unsavedResume = false
 
     /// Steps done in the epoch being trained (0 between epochs).
     public var stepInEpoch: Int { progress?.step ?? 0 }
@@ -230,6 +236,10 @@ public final class TrainingRun {
         let epoch = nextEpoch
         guard epoch > 0 else { return false }
         if progress == nil {
+            if unsavedResume {
+                unsavedResume = false
+                try folder.write(record)
+            }
             // Shuffle a fresh identity order, so the epoch depends only on the saved RNG state.
             for i in order.indices { order[i] = i }
             rng.shuffle(&order)

@@ -4,8 +4,8 @@ import Synchronization
 
 /// The workbench on an experiment that other processes train (a headless `compare`, the
 /// tasks of a `submit`ted array on other nodes, a folder synced from another machine): a
-/// background thread reads the run folders every `interval` seconds, again only the files
-/// that changed, and publishes snapshots as the trainer does. It never writes into the runs;
+/// background thread reads the run folders every `interval` seconds, again only the runs whose
+/// files changed, and publishes snapshots as the trainer does. It never writes into the runs;
 /// export writes OUT/export as the trainer's does.
 public final class FolderWatch: WorkbenchSource {
     public let out: String
@@ -50,6 +50,8 @@ public final class FolderWatch: WorkbenchSource {
     private func watchLoop() {
         guard let reader = reader.withLock({ $0.take() }) else { return }
         var lastScan = Date.distantPast
+        // The problem the status line shows, when it shows one.
+        var shownProblem: String?
         while true {
             let pending = commands.withLock { queue -> [SessionCommand] in
                 defer { queue.removeAll() }
@@ -70,14 +72,17 @@ public final class FolderWatch: WorkbenchSource {
                 lastScan = Date()
                 let runs = reader.scan(now: lastScan)
                 let next = reader.snapshot(runs)
+                // A command's answer first; else a problem, while it lasts; cleared once gone.
+                let problem = reader.problem
+                let line = message ?? problem ?? (shownProblem != nil ? "" : nil)
+                shownProblem = message == nil ? problem : nil
                 state.withLock { s in
-                    let changed = s.runs != next.runs || s.references != next.references || message != nil || reader.problem != nil
+                    let changed = s.runs != next.runs || s.references != next.references || line.map { $0 != s.message } == true
                     guard changed else { return }
-                    let keep = s.message
                     s.runs = next.runs
                     s.references = next.references
                     s.truncationPrediction = next.truncationPrediction
-                    s.message = message ?? reader.problem ?? keep
+                    if let line { s.message = line }
                     s.revision += 1
                 }
             }
@@ -132,7 +137,12 @@ private final class FolderReader {
         let names = listed.map(\.name) + folders.filter { name in !listed.contains { $0.name == name } }
         return names.map { name in
             if let run = read(name) { return Self.snapshot(of: run, now: now) }
-            return Self.pending(listed.first { $0.name == name } ?? RunConfig(method: .simclr))
+            if let submitted = listed.first(where: { $0.name == name }) { return Self.pending(submitted) }
+            // A run folder whose run.json cannot be read yet (a half-synced copy): its name, nothing else.
+            var unread = Self.pending(RunConfig(method: .simclr))
+            unread.name = name
+            unread.detail = "run.json unreadable"
+            return unread
         }
     }
 
@@ -247,14 +257,17 @@ private final class FolderReader {
     }
 }
 
-/// A file's size and modification time: a changed stamp means read it again.
+/// A file's inode, size and modification time: a changed stamp means read it again (a file
+/// replaced atomically is a new inode, whatever its time).
 struct FileStamp: Equatable {
+    var inode: UInt64
     var size: Int64
     var modified: Date
 
-    static let absent = FileStamp(size: -1, modified: .distantPast)
+    static let absent = FileStamp(inode: 0, size: -1, modified: .distantPast)
 
-    init(size: Int64, modified: Date) {
+    init(inode: UInt64, size: Int64, modified: Date) {
+        self.inode = inode
         self.size = size
         self.modified = modified
     }
@@ -263,6 +276,7 @@ struct FileStamp: Equatable {
     init?(_ path: String) {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
+        inode = UInt64(info.st_ino)
         size = Int64(info.st_size)
         modified = Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
     }
