@@ -179,13 +179,15 @@ import Trainer
         let requeued = slurm.run("scontrol requeue \(job)_0")
         #expect(requeued.status == 0, "\(requeued.output)")
         #expect(waitForEpoch(1, of: array + "/byol"), "task 1 did not train")
+        // scancel's own status is not what counts (it has ended non-zero, silently, while
+        // another task of the array was being requeued): the task's run and log say below.
         let signalled = slurm.run("scancel --batch --signal=TERM \(job)_1")
-        #expect(signalled.status == 0, "\(signalled.output)")
         #expect(slurm.startNow("\(job)_0"), "the requeued task 0 did not become pending")
         #expect(slurm.waitForJob(job), "job \(job) did not end")
 
         let stopped = try record(array + "/byol")
-        #expect(stopped.status == .stopped && stopped.epochsCompleted < 5, "\(stopped.status) after \(stopped.epochsCompleted) epochs")
+        #expect(stopped.status == .stopped && stopped.epochsCompleted < 5,
+                "\(stopped.status) after \(stopped.epochsCompleted) epochs (scancel: status \(signalled.status), \(signalled.output))")
         let log = (try? String(contentsOfFile: array + "/slurm-logs/\(job)_1.out", encoding: .utf8)) ?? ""
         #expect(log.contains("stopped by SIGTERM"), "task 1's log: \(log)")
         #expect(temporaryFiles(under: array).isEmpty)
