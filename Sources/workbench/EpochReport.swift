@@ -14,6 +14,8 @@ enum EpochReport {
                 progress.update("\(run.config.name) epoch \(epoch)/\(run.config.epochs)", step: step, of: steps)
             case let .epochFinished(run, row):
                 progress.finish(describe(run: run, row: row))
+            case let .waiting(run, holder):
+                progress.finish("\(run): held by another process\(holder.map { " (pid \($0))" } ?? ""); waiting for it")
             case let .failed(_, message):
                 progress.error(message)
             case let .stopped(signal, runs):

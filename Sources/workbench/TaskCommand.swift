@@ -46,28 +46,8 @@ struct TaskCommand: ParsableCommand {
         StopSignal.install()
         let data: Dataset
         do { data = try DataCatalog.load(first.data).limitingTrain(to: first.trainLimit) } catch { throw CommandFailure(error.description) }
-        if share { return try Launch.trainShared(configs, data: data, out: out, quiet: quiet) }
-        let folder = RunFolder(path: out + "/" + first.name)
-        let run: TrainingRun
-        do throws(RunError) {
-            // Held by another process (a --share process, a lock a dead node's filesystem still
-            // keeps): wait for it, then continue or end as the run then is.
-            let lock: RunFolderLock
-            switch try RunFolderLock.take(folder: folder.path) {
-            case .taken(let taken): lock = taken
-            case .heldByThisProcess: throw RunError("\(folder.path): is already being trained by this process")
-            case .heldByAnother(let pid):
-                if !quiet { print("\(first.name): held by another process\(pid.map { " (pid \($0))" } ?? ""); waiting for it") }
-                lock = try RunFolderLock.wait(folder: folder.path)
-                if RunScheduler.hasEnded(first, in: folder) {
-                    if !quiet { print("\(first.name): finished by the other process") }
-                    return
-                }
-            }
-            run = try TrainingRun(config: first, data: data, folder: folder, resume: true, lock: lock)
-        } catch {
-            throw CommandFailure(error.description)
-        }
-        try Launch.train([run], quiet: quiet)
+        // One run (--index) or all: each taken when free, else waited for (a --share process,
+        // or a lock a dead node's filesystem still keeps holds it), then continued or passed by.
+        try Launch.trainShared(configs, data: data, out: out, quiet: quiet)
     }
 }

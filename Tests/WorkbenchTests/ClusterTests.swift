@@ -74,6 +74,26 @@ import Trainer
         #expect(outside.status == 64 && outside.standardError.contains("--index 1"), "\(outside.standardError)")
     }
 
+    /// A task whose run another process holds waits for it, then trains it (the holder here
+    /// is this test, which gives the lock up without training).
+    @Test func aTaskWaitsForTheProcessThatHoldsItsRun() throws {
+        let out = makeTemporaryFolder("task-wait")
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        var c = RunConfig(method: .byol)
+        c.data = "synthetic"; c.epochs = 1; c.batch = 64; c.trainLimit = 256
+        try ExperimentRuns(description: "one run", runs: [c]).write(in: out)
+        var holder: RunFolderLock? = try RunFolderLock.acquire(folder: out + "/byol")
+        let task = try WorkbenchBinary.start(["task", out, "--index", "0"])
+        usleep(1_500_000)
+        #expect(task.isRunning, "the task did not wait for the held run")
+        #expect(!FileManager.default.fileExists(atPath: out + "/byol/run.json"), "the task trained a run another process holds")
+        #expect(holder != nil)
+        holder = nil
+        task.waitUntilExit()
+        #expect(task.terminationStatus == 0)
+        #expect(try record(out + "/byol").status == .done)
+    }
+
     /// Two processes started together on one experiment and folder: each run is trained by
     /// exactly one of them, once, and ends as it does when one process trains them all; the
     /// pixel references are one entry of the folder's pixel-references.json.

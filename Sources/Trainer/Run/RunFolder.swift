@@ -128,9 +128,11 @@ public struct RunFolder: Sendable {
         do { try AtomicFile.write(text, to: centresPath) } catch { throw RunError(error.description) }
     }
 
-    /// The run's metrics and identity, for exports; validates what it reads.
-    public func readRunMetrics() throws(RunError) -> RunMetrics {
-        let record = try readRecord()
+    /// The run's metrics and identity, for exports; validates what it reads. `record`: the
+    /// run.json the caller read already.
+    public func readRunMetrics(record known: RunRecord? = nil) throws(RunError) -> RunMetrics {
+        let record: RunRecord
+        if let known { record = known } else { record = try readRecord() }
         let rows = try readMetrics()
         var unreadable: [String] = []
         if !FileManager.default.fileExists(atPath: metricsPath) { unreadable.append("\(metricsPath): missing; the run has no epochs to show") }

@@ -32,12 +32,7 @@ public final class RunFolderLock {
     /// Tries the folder's lock without waiting (creating the folder when missing): how
     /// processes sharing an experiment each find a run that nobody trains.
     public static func take(folder: String) throws(RunError) -> Attempt {
-        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-            throw RunError("\(folder): cannot create the run folder (\(error.localizedDescription))")
-        }
-        let path = folder + "/" + Self.fileName
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw RunError("\(path): cannot open (\(String(cString: strerror(errno))))") }
+        let (path, descriptor) = try openLockFile(folder)
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let error = errno
             guard error == EWOULDBLOCK else {
@@ -54,12 +49,7 @@ public final class RunFolderLock {
     /// Waits until the folder's lock is free and takes it: a requeued task whose run another
     /// process (or a lock the filesystem still keeps for a dead node) holds continues after it.
     public static func wait(folder: String) throws(RunError) -> RunFolderLock {
-        let path = folder + "/" + Self.fileName
-        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
-            throw RunError("\(folder): cannot create the run folder (\(error.localizedDescription))")
-        }
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw RunError("\(path): cannot open (\(String(cString: strerror(errno))))") }
+        let (path, descriptor) = try openLockFile(folder)
         while flock(descriptor, LOCK_EX) != 0 {
             let error = errno
             if error == EINTR && StopSignal.pending == nil { continue }
@@ -68,6 +58,17 @@ public final class RunFolderLock {
                            : "\(path): cannot be locked (\(String(cString: strerror(error)))); the folder's filesystem must support flock")
         }
         return RunFolderLock(descriptor: descriptor)
+    }
+
+    /// The folder's `.lock` (the folder created when missing), open for reading and writing.
+    private static func openLockFile(_ folder: String) throws(RunError) -> (path: String, descriptor: Int32) {
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+            throw RunError("\(folder): cannot create the run folder (\(error.localizedDescription))")
+        }
+        let path = folder + "/" + Self.fileName
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw RunError("\(path): cannot open (\(String(cString: strerror(errno))))") }
+        return (path, descriptor)
     }
 
     /// "host pid": what `.lock` holds, so a pid is compared on its own host only.

@@ -7,6 +7,8 @@ public enum RunEvent {
     case step(TrainingRun, epoch: Int, step: Int, of: Int)
     case epochFinished(TrainingRun, EpochMetrics)
     case failed(TrainingRun, message: String)
+    /// Sharing an experiment: the run is held by another process (pid when known), waited for.
+    case waiting(run: String, holder: pid_t?)
     /// A stop signal arrived: every unfinished run was marked stopped and left resumable.
     case stopped(signal: Int32, runs: [TrainingRun])
 }

@@ -19,7 +19,7 @@ extension RunScheduler {
         var settled = Set<String>()
         while StopSignal.pending == nil {
             // A pass over the free runs; then the first run still held, waited for.
-            var held: RunConfig?
+            var held: (config: RunConfig, holder: pid_t?)?
             for config in configs where !settled.contains(config.name) {
                 if StopSignal.pending != nil { break }
                 switch try RunFolderLock.take(folder: out + "/" + config.name) {
@@ -28,11 +28,12 @@ extension RunScheduler {
                     failures += train(config, data: data, out: out, lock: lock, events: events)
                 case .heldByThisProcess:
                     settled.insert(config.name)
-                case .heldByAnother:
-                    if held == nil { held = config }
+                case .heldByAnother(let holder):
+                    if held == nil { held = (config, holder) }
                 }
             }
-            guard let waited = held, StopSignal.pending == nil else { break }
+            guard let (waited, holder) = held, StopSignal.pending == nil else { break }
+            events(.waiting(run: waited.name, holder: holder))
             let lock = try RunFolderLock.wait(folder: out + "/" + waited.name)
             settled.insert(waited.name)
             failures += train(waited, data: data, out: out, lock: lock, events: events)

@@ -320,7 +320,7 @@ public final class TrainingRun {
     public private(set) var references: ReferenceLines?
 
     /// The output folder this run's folder is in, where runs share their pixel references.
-    private var sharedFolder: String? {
+    private var sharedFolder: String {
         let parent = (folder.path as NSString).deletingLastPathComponent
         return parent.isEmpty ? "." : parent
     }

@@ -43,10 +43,6 @@ public final class FolderWatch: WorkbenchSource {
         thread.start()
     }
 
-    public func waitUntilFinished() {
-        while !snapshot.finished { usleep(10_000) }
-    }
-
     private func watchLoop() {
         guard let reader = reader.withLock({ $0.take() }) else { return }
         var lastScan = Date.distantPast
@@ -128,7 +124,7 @@ private final class FolderReader {
     func take() -> FolderReader { self }
 
     /// The runs in the folder: the submitted ones first, in their order, then any other
-    /// run folder, by name. Reads only files whose size or time changed since the last scan.
+    /// run folder, by name. Reads again only the runs whose files changed since the last scan.
     func scan(now: Date) -> [RunSnapshot] {
         problem = nil
         let listed = submittedRuns()
@@ -137,9 +133,9 @@ private final class FolderReader {
         let names = listed.map(\.name) + folders.filter { name in !listed.contains { $0.name == name } }
         return names.map { name in
             if let run = read(name) { return Self.snapshot(of: run, now: now) }
-            if let submitted = listed.first(where: { $0.name == name }) { return Self.pending(submitted) }
+            if let submitted = listed.first(where: { $0.name == name }) { return RunSnapshot(config: submitted) }
             // A run folder whose run.json cannot be read yet (a half-synced copy): its name, nothing else.
-            var unread = Self.pending(RunConfig(method: .simclr))
+            var unread = RunSnapshot(config: RunConfig(method: .simclr))
             unread.name = name
             unread.detail = "run.json unreadable"
             return unread
@@ -201,7 +197,7 @@ private final class FolderReader {
         if let known = seen[name], known.stamps == stamps { return known }
         do {
             let record = try folder.readRecord()
-            let metrics = try folder.readRunMetrics()
+            let metrics = try folder.readRunMetrics(record: record)
             let lastWrite = stamps.map(\.modified).max() ?? .distantPast
             let run = Seen(stamps: stamps, record: record, metrics: metrics, lastWrite: lastWrite)
             seen[name] = run
@@ -212,22 +208,9 @@ private final class FolderReader {
         }
     }
 
-    static func pending(_ c: RunConfig) -> RunSnapshot {
-        let truncated = c.method == .triplet && !c.settings.medianNegative
-        var snapshot = RunSnapshot(name: c.name, method: c.method, detail: RunSnapshot.detail(of: c),
-                                   skip: truncated ? c.settings.skip : nil, status: .queued, paused: false,
-                                   epochsDone: -1, totalEpochs: c.epochs, step: 0, stepsPerEpoch: 0, lastLoss: nil,
-                                   imagesPerSecond: nil, etaSeconds: nil, metrics: [], message: nil,
-                                   forkedAt: c.fork?.epoch, deputies: truncated ? c.settings.deputies : nil)
-        snapshot.identity = c.identity
-        snapshot.groupName = c.groupName
-        snapshot.seed = c.seed
-        return snapshot
-    }
-
     static func snapshot(of run: Seen, now: Date) -> RunSnapshot {
         let c = run.record.config
-        var snapshot = pending(c)
+        var snapshot = RunSnapshot(config: c)
         let rows = run.metrics.rows
         let last = rows.last
         snapshot.status = run.record.status
@@ -239,20 +222,20 @@ private final class FolderReader {
         snapshot.place = run.record.trainedBy?.last?.place
         // An epoch's time, from the last one trained: the ETA, and how long a silence is normal.
         let epochSeconds = rows.last { $0.trainSeconds != nil }.map { ($0.trainSeconds ?? 0) + ($0.evalSeconds ?? 0) }
-        if run.record.status == .running, let epochSeconds {
-            snapshot.etaSeconds = epochSeconds * Double(max(0, c.epochs - max(snapshot.epochsDone, 0)))
-        }
         if run.record.status == .running {
+            snapshot.etaSeconds = epochSeconds.map { $0 * Double(max(0, c.epochs - max(snapshot.epochsDone, 0))) }
             let allowance = epochSeconds.map { max(120, 3 * $0) } ?? 600
             snapshot.stalled = Self.processIsGone(snapshot.place) || now.timeIntervalSince(run.lastWrite) > allowance
         }
         return snapshot
     }
 
+    private static let thisHost = ProcessPlace.current.host
+
     /// True when `place` is a process of this host that no longer exists (killed, crashed):
     /// its run stays "running" in run.json, and nobody trains it.
     static func processIsGone(_ place: ProcessPlace?) -> Bool {
-        guard let place, place.host == ProcessPlace.current.host, place.pid > 0 else { return false }
+        guard let place, place.host == thisHost, place.pid > 0 else { return false }
         return kill(place.pid, 0) != 0 && errno == ESRCH
     }
 }

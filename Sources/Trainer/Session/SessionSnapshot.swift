@@ -77,6 +77,19 @@ public struct RunSnapshot: Sendable, Equatable {
     /// has written nothing for much longer than its epochs take.
     public var stalled = false
 
+    /// A run of `c` that has not started: queued, no epochs, with everything the config
+    /// says (name, settings, seed group); the trainer and the watcher fill in the rest.
+    public init(config c: RunConfig) {
+        let truncated = c.method == .triplet && !c.settings.medianNegative
+        self.init(name: c.name, method: c.method, detail: Self.detail(of: c), skip: truncated ? c.settings.skip : nil,
+                  status: .queued, paused: false, epochsDone: -1, totalEpochs: c.epochs, step: 0, stepsPerEpoch: 0,
+                  lastLoss: nil, imagesPerSecond: nil, etaSeconds: nil, metrics: [], message: nil,
+                  forkedAt: c.fork?.epoch, deputies: truncated ? c.settings.deputies : nil)
+        identity = c.identity
+        groupName = c.groupName
+        seed = c.seed
+    }
+
     /// A config's key settings in a few words ("skip 1 · deputies 9").
     public static func detail(of c: RunConfig) -> String {
         switch c.method {

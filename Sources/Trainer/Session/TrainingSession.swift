@@ -54,11 +54,6 @@ public final class TrainingSession: Sendable {
         thread.start()
     }
 
-    /// Blocks until the trainer thread has ended (after `quit`).
-    public func waitUntilFinished() {
-        while !snapshot.finished { usleep(10_000) }
-    }
-
     private func trainLoop() {
         guard let worker = worker.withLock({ $0.take() }) else { return }
         var lastPublish = Date.distantPast
@@ -326,18 +321,17 @@ private final class Worker {
         var status = run.record.status
         if status == .running && paused.contains(c.name) { status = .paused }
         if status == .running && run.nextEpoch == 0 { status = .queued }
-        let truncated = c.method == .triplet && !c.settings.medianNegative
-        var snapshot = RunSnapshot(name: c.name, method: c.method, detail: RunSnapshot.detail(of: c), skip: truncated ? c.settings.skip : nil,
-                           status: status, paused: paused.contains(c.name),
-                           epochsDone: run.nextEpoch - 1, totalEpochs: c.epochs, step: run.stepInEpoch,
-                           stepsPerEpoch: run.stepsPerEpoch, lastLoss: run.lastStepLoss.map(Double.init) ?? run.metrics.last?.loss,
-                           imagesPerSecond: run.metrics.last?.imagesPerSecond,
-                           etaSeconds: run.isFinished ? nil : eta,
-                           metrics: run.metrics, message: run.record.message, forkedAt: c.fork?.epoch,
-                           deputies: truncated ? c.settings.deputies : nil)
-        snapshot.identity = c.identity
-        snapshot.groupName = c.groupName
-        snapshot.seed = c.seed
+        var snapshot = RunSnapshot(config: c)
+        snapshot.status = status
+        snapshot.paused = paused.contains(c.name)
+        snapshot.epochsDone = run.nextEpoch - 1
+        snapshot.step = run.stepInEpoch
+        snapshot.stepsPerEpoch = run.stepsPerEpoch
+        snapshot.lastLoss = run.lastStepLoss.map(Double.init) ?? run.metrics.last?.loss
+        snapshot.imagesPerSecond = run.metrics.last?.imagesPerSecond
+        snapshot.etaSeconds = run.isFinished ? nil : eta
+        snapshot.metrics = run.metrics
+        snapshot.message = run.record.message
         return snapshot
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the interactive screen shows and sends commands to: a trainer in this process
 /// (`TrainingSession`), or runs trained by other processes read from their folder
 /// (`FolderWatch`). Snapshots cross from its thread to the UI thread; commands the other way.
@@ -11,6 +13,13 @@ public protocol WorkbenchSource: AnyObject, Sendable {
     func waitUntilFinished()
     /// What the screen says while it closes ("saving…").
     var closingMessage: String { get }
+}
+
+extension WorkbenchSource {
+    /// Polls the snapshot until its `finished` shows.
+    public func waitUntilFinished() {
+        while !snapshot.finished { usleep(10_000) }
+    }
 }
 
 extension TrainingSession: WorkbenchSource {
