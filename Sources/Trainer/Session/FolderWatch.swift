@@ -116,6 +116,8 @@ private final class FolderReader {
         var metrics: RunMetrics
         /// The newest modification time of its files: when its trainer last wrote.
         var lastWrite: Date
+        /// Seconds between epochs by the clock, from two reads with new epochs between them.
+        var epochWall: Double?
     }
 
     init(out: String) { self.out = out }
@@ -199,7 +201,13 @@ private final class FolderReader {
             let record = try folder.readRecord()
             let metrics = try folder.readRunMetrics(record: record)
             let lastWrite = stamps.map(\.modified).max() ?? .distantPast
-            let run = Seen(stamps: stamps, record: record, metrics: metrics, lastWrite: lastWrite)
+            var epochWall = seen[name]?.epochWall
+            if let known = seen[name], let before = known.metrics.rows.last?.epoch, let now = metrics.rows.last?.epoch,
+               now > before, known.lastWrite > .distantPast {
+                let gap = lastWrite.timeIntervalSince(known.lastWrite) / Double(now - before)
+                if gap > 0 { epochWall = gap }
+            }
+            let run = Seen(stamps: stamps, record: record, metrics: metrics, lastWrite: lastWrite, epochWall: epochWall)
             seen[name] = run
             return run
         } catch {
@@ -220,8 +228,11 @@ private final class FolderReader {
         snapshot.imagesPerSecond = last?.imagesPerSecond
         snapshot.message = run.record.message
         snapshot.place = run.record.trainedBy?.last?.place
-        // An epoch's time, from the last one trained: the ETA, and how long a silence is normal.
-        let epochSeconds = rows.last { $0.trainSeconds != nil }.map { ($0.trainSeconds ?? 0) + ($0.evalSeconds ?? 0) }
+        // An epoch's time as the clock between two of its writes showed it (its trainer may
+        // interleave other runs), else its own training and evaluation: the ETA, and how
+        // long a silence is normal.
+        let epochSeconds = run.epochWall
+            ?? rows.last { $0.trainSeconds != nil }.map { ($0.trainSeconds ?? 0) + ($0.evalSeconds ?? 0) }
         if run.record.status == .running {
             snapshot.etaSeconds = epochSeconds.map { $0 * Double(max(0, c.epochs - max(snapshot.epochsDone, 0))) }
             let allowance = epochSeconds.map { max(120, 3 * $0) } ?? 600
