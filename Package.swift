@@ -21,11 +21,11 @@ let blasLinkerSettings: [LinkerSetting] = useOpenBLAS ? [] : [
 
 let package = Package(
     name: "Workbench",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "workbench", targets: ["workbench"]),
         .library(name: "Trainer", targets: ["Trainer"]),
-        .library(name: "Analysis", targets: ["Analysis"]),
+        .library(name: "Evaluation", targets: ["Evaluation"]),
+        .library(name: "Reporting", targets: ["Reporting"]),
         .library(name: "TUI", targets: ["TUI"]),
         .library(name: "ReaderFuzzing", targets: ["ReaderFuzzing"]),
     ],
@@ -63,32 +63,38 @@ let package = Package(
         // JPEG decoding with libjpeg-turbo, its longjmp errors trapped in C.
         .target(name: "CJPEG", cSettings: [.unsafeFlags(["-O2"])], linkerSettings: [.linkedLibrary("jpeg")]),
 
+        // What every layer shares: the words (method kinds, run status, and the typed run identity
+        // that folder names, seed groups, labels, legends and method colours are derived from) and
+        // the project's two file conventions (atomic writes, CSV quoting).
+        .target(name: "Vocabulary"),
+
         // Shapes, contiguous Float buffers, the one BLAS wrapper, seeded RNG.
         .target(name: "TensorCore", dependencies: [.target(name: blasModule), "CKernels"] + (useOpenBLAS ? [] : ["CBLISGemm"]),
                 swiftSettings: optimisedEvenInDebug, linkerSettings: blasLinkerSettings),
-        // Evaluation, diagnostics, exporters: pure functions over arrays.
-        .target(name: "Analysis", dependencies: ["TensorCore", "CKernels", "CPNG", "CFreeType", "CZlib"],
-                swiftSettings: optimisedEvenInDebug),
+        // Evaluation: kNN, linear probe, diagnostics and the metrics they fill; pure functions over arrays.
+        .target(name: "Evaluation", dependencies: ["Vocabulary", "TensorCore", "CKernels"], swiftSettings: optimisedEvenInDebug),
+        // Reporting: figures (PNG through libpng and FreeType, SVG), tables and the export of runs' metrics.
+        .target(name: "Reporting", dependencies: ["Vocabulary", "Evaluation", "CPNG", "CFreeType", "CZlib"]),
         // Layers, losses, optimisers, data, augmentation, runs.
-        .target(name: "Trainer", dependencies: ["TensorCore", "Analysis", "CKernels", "CZlib", "CPNG", "CJPEG"],
+        .target(name: "Trainer", dependencies: ["Vocabulary", "TensorCore", "Evaluation", "CKernels", "CZlib", "CPNG", "CJPEG"],
                 swiftSettings: optimisedEvenInDebug),
         // The screen: cell grid, panels, keys; ncurses is one sink.
-        .target(name: "TUI", dependencies: ["Trainer", "CNcurses"]),
+        .target(name: "TUI", dependencies: ["Vocabulary", "Trainer", "Evaluation", "Reporting", "CNcurses"]),
         // Every reader of outside bytes behind one entry point, for libFuzzer (Fuzz/) and the suite.
         .target(name: "ReaderFuzzing", dependencies: ["Trainer"]),
         .executableTarget(name: "workbench", dependencies: [
-            "Trainer", "Analysis", "TUI",
+            "Vocabulary", "TensorCore", "Trainer", "Evaluation", "Reporting", "TUI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Fixtures shared by the test targets (files written with the real libraries).
-        .target(name: "TestSupport", dependencies: ["Trainer", "CPNG", "CJPEG"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Vocabulary", "Trainer", "CPNG", "CJPEG"], path: "Tests/TestSupport"),
         .testTarget(name: "TensorCoreTests", dependencies: ["TensorCore"]),
-        .testTarget(name: "TrainerTests", dependencies: ["Trainer", "TensorCore", "Analysis", "CKernels", "TestSupport"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "TensorCore", "CKernels", "CPNG", "TestSupport"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Trainer", "Analysis"]),
-        .testTarget(name: "ReaderFuzzingTests", dependencies: ["ReaderFuzzing", "Trainer", "Analysis", "TestSupport"]),
-        .testTarget(name: "WorkbenchTests", dependencies: ["workbench", "TestSupport", "Trainer", "Analysis"], exclude: ["Expected"]),
+        .testTarget(name: "TrainerTests", dependencies: ["Vocabulary", "Trainer", "TensorCore", "Evaluation", "CKernels", "TestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Vocabulary", "Evaluation", "Reporting", "TensorCore", "CKernels", "CPNG", "TestSupport"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Trainer", "Evaluation", "Reporting", "Vocabulary", "TestSupport"]),
+        .testTarget(name: "ReaderFuzzingTests", dependencies: ["Vocabulary", "ReaderFuzzing", "Trainer", "Evaluation", "Reporting", "TestSupport"]),
+        .testTarget(name: "WorkbenchTests", dependencies: ["Vocabulary", "workbench", "TestSupport", "Trainer", "Evaluation", "Reporting"], exclude: ["Expected"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -16,7 +16,8 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Trainer", package: "Workbench"),
-                .product(name: "Analysis", package: "Workbench"),
+                .product(name: "Evaluation", package: "Workbench"),
+                .product(name: "Reporting", package: "Workbench"),
             ],
             path: "Benchmarks/Workbench",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

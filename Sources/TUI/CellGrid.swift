@@ -1,16 +1,17 @@
+import Vocabulary
+
 /// Colours of the screen, as indices the ncurses sink maps to colour pairs.
 public enum Ink: UInt8, Sendable, CaseIterable {
     case normal = 0, dim, accent, good, warning, bad, simclr, moco, byol, triplet, supervised, extra, fork
 
     /// The ink of a method's curves and names.
-    public static func method(_ name: String) -> Ink {
-        switch name {
-        case "simclr": .simclr
-        case "moco": .moco
-        case "byol": .byol
-        case "triplet": .triplet
-        case "supervised": .supervised
-        default: .extra
+    public static func method(_ method: MethodKind) -> Ink {
+        switch method {
+        case .simclr: .simclr
+        case .moco: .moco
+        case .byol: .byol
+        case .triplet: .triplet
+        case .supervised: .supervised
         }
     }
 }

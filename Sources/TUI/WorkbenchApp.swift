@@ -9,6 +9,8 @@ public final class WorkbenchApp {
     private var state = UIState()
     private var drawingSeconds = 0.0
     private var cpu = CPUMeter()
+    private let exportJob = ExportJob()
+    private var statusLine = LatestMessage()
 
     /// - Parameter terminal: opened before the session's runs are made, so that a terminal
     ///   that cannot be used leaves no run folder marked running.
@@ -43,12 +45,16 @@ public final class WorkbenchApp {
                     dirty = true
                 case let .command(command):
                     session.send(command)
+                case .export:
+                    exportJob.start(snapshot)
                 case .quit:
                     break loop
                 case .none:
                     if key == .resize { dirty = true }
                 }
             }
+            let export = exportJob.status
+            if statusLine.update(session: snapshot.message, export: export.message, exportRevision: export.revision) { dirty = true }
             let size = terminal.size
             if size != lastSize { dirty = true; lastSize = size }
             if Date().timeIntervalSince(lastDraw) >= 1 {
@@ -58,7 +64,9 @@ public final class WorkbenchApp {
             if (dirty || snapshot.revision != lastRevision) && Date().timeIntervalSince(lastDraw) >= 0.1 {
                 let drawStarted = Date()
                 state.selectedRun = min(state.selectedRun, max(0, snapshot.runs.count - 1))
-                let grid = Screen.render(snapshot, state: state, width: size.width, height: size.height,
+                var shown = snapshot
+                shown.message = statusLine.text
+                let grid = Screen.render(shown, state: state, width: size.width, height: size.height,
                                          cpuPercent: cpuPercent, asciiOnly: !terminal.unicode)
                 terminal.draw(grid)
                 drawingSeconds += Date().timeIntervalSince(drawStarted)
@@ -77,6 +85,27 @@ public final class WorkbenchApp {
         terminal.restore()
         return Report(drawingSeconds: drawingSeconds, sessionSeconds: Date().timeIntervalSince(started),
                       outDirectory: session.snapshot.outDirectory, signal: StopSignal.pending)
+    }
+}
+
+/// What the status line says: the session's message or the export's, whichever changed last.
+struct LatestMessage {
+    private var session = ""
+    private var exportRevision = 0
+    private(set) var text = ""
+
+    /// Takes the newest of the two; true when the line changed.
+    mutating func update(session message: String, export: String?, exportRevision revision: Int) -> Bool {
+        let before = text
+        if message != session {
+            session = message
+            text = message
+        }
+        if revision != exportRevision {
+            exportRevision = revision
+            text = export ?? text
+        }
+        return text != before
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TensorCore
+import Vocabulary
 
 /// Times the real training step of a method on the reference workloads, split into its
 /// phases: the two augmented views, the method's forward/loss/backward, and the update

@@ -1,65 +1,62 @@
 import TensorCore
+import Vocabulary
 
 /// One method's training step on the reference workload, prepared once and run again and
-/// again: what `TrainingRun.trainStep` does (two augmented views of the next batch, the
-/// method's forward, loss and backward, SGD and the momentum network or queue), without a
-/// run folder or schedule. Benchmarks time and count it phase by phase.
+/// again: the `TrainingStep` a run of the same config trains, at the learning rate and
+/// momentum its schedule gives, over the shuffled train set without epochs, a run folder or
+/// evaluation. Benchmarks time and count it phase by phase.
 public final class StepHarness {
     public let method: MethodKind
     public let backbone: Backbone
     /// Images per step (two views each).
     public let batch: Int
-    let trainer: TrainingMethod
-    let optimizer: SGD
-    let augmenter: Augmenter
-    let data: Dataset
-    let views = Tensor(shape: [0, 0])
-    var draws: [AugmentationDraw] = []
+    let config: RunConfig
+    let trainingStep: TrainingStep
+    let schedule: CosineSchedule
+    let stepsPerEpoch: Int
     var rng: RandomGenerator
     var order: [Int]
-    var labels: [Int]
     /// The images the method trains on.
     let images: ImageSet
     var cursor = 0
     var steps = 0
 
+    /// A run of `method` on `data` at the reference settings, with `batch` images per step
+    /// (fewer when the train set is smaller).
     public init(method: MethodKind = .byol, backbone: Backbone, batch: Int, data: Dataset, seed: UInt64 = 1) {
         self.method = method
         self.backbone = backbone
-        self.batch = min(batch, data.trainingImages(supervised: method == .supervised).count)
-        self.data = data
-        rng = RandomGenerator(seed: seed)
-        trainer = MethodFactory.make(method, settings: MethodSettings(), backbone: backbone,
-                                     imageSide: data.side, channels: data.channels, classCount: data.classCount, rng: &rng)
-        optimizer = SGD(parameters: trainer.optimisedParameters)
-        augmenter = Augmenter(backbone: backbone, data: data)
         images = data.trainingImages(supervised: method == .supervised)
+        self.batch = min(batch, images.count)
+        config = RunConfig(method: method, backbone: backbone, data: data.name, trainLimit: nil, epochs: nil,
+                           batch: self.batch, learningRate: nil, seed: seed)
+        rng = RandomGenerator(seed: seed)
+        trainingStep = TrainingStep(config: config, data: data, rng: &rng)
+        schedule = TrainingRun.schedule(config, trainingImages: images.count)
+        stepsPerEpoch = images.count / self.batch
         order = Array(0..<images.count)
         rng.shuffle(&order)
-        labels = [Int](repeating: 0, count: self.batch)
     }
 
     /// The two augmented views of the next batch (wrapping round the shuffled train set).
     public func augment() {
         if cursor + batch > order.count { cursor = 0 }
-        let indices = order[cursor..<(cursor + batch)]
-        for (i, index) in indices.enumerated() { labels[i] = images.labels[index] }
-        augmenter.makeViews(of: images, indices: indices, into: views, draws: &draws, rng: &rng)
+        trainingStep.augment(images, indices: order[cursor..<(cursor + batch)], rng: &rng)
         cursor += batch
     }
 
     /// Forward, loss and backward of the method on the current views.
     @discardableResult
-    public func gradients() -> StepOutcome {
-        optimizer.zeroGradients()
-        return trainer.computeGradients(views: views, labels: labels[...])
-    }
+    public func gradients() -> StepOutcome { trainingStep.gradients() }
 
-    /// SGD at the reference learning rate, then the method's momentum network or queue.
+    /// SGD at the schedule's learning rate, then the method's momentum network or queue
+    /// (the schedule wraps round at the run's last step, so a long benchmark never reaches
+    /// the rate 0 of a finished run).
     public func update() {
-        optimizer.step(learningRate: RunConfig.referenceLearningRate(batch: batch))
+        let total = max(1, stepsPerEpoch * config.epochs)
+        let rate = schedule.rate(at: steps % total)
         steps += 1
-        trainer.afterUpdate(progress: min(1, Double(steps) / 1000))
+        trainingStep.update(learningRate: rate, progress: TrainingRun.progress(afterStep: (steps - 1) % total + 1, config, stepsPerEpoch: stepsPerEpoch))
     }
 
     /// One whole step.

@@ -1,8 +1,9 @@
-import Analysis
+import Evaluation
 import ArgumentParser
 import Foundation
 import TensorCore
 import Trainer
+import Vocabulary
 
 /// `workbench bench-eval`: times the end-of-epoch evaluation part by part (forward passes,
 /// kNN, linear probe, diagnostics), at a run's latest checkpoint or at random initialisation,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TensorCore
 import Trainer
+import Vocabulary
 
 /// `workbench bench-step`: times one training step of the reference workloads.
 struct BenchStep: ParsableCommand {

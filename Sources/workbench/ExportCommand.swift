@@ -1,7 +1,8 @@
-import Analysis
+import Evaluation
 import ArgumentParser
 import Foundation
 import Trainer
+import Reporting
 
 /// `workbench export`: figures and tables of finished (or running) runs.
 struct ExportCommand: ParsableCommand {
@@ -32,10 +33,8 @@ struct ExportCommand: ParsableCommand {
         }
         var runs: [RunMetrics] = [], dataNames = Set<String>()
         for folder in folders {
-            do {
-                runs.append(try folder.readRunMetrics())
-                dataNames.insert(try folder.readRecord().dataSet)
-            } catch { throw CommandFailure(error.description) }
+            runs.append(try failing { try folder.readRunMetrics() })
+            dataNames.insert(try failing { try folder.readRecord().dataSet })
         }
         let exporter = Exporter(formats: Set(formats), width: width, height: height)
         let progress = ProgressLine(enabled: true)
@@ -66,10 +65,9 @@ struct ExportCommand: ParsableCommand {
             result += found
         }
         // Method order of the paper's figures; then by name.
-        let order = ["simclr", "moco", "byol", "triplet", "supervised"]
         return result.sorted { a, b in
-            let ka = (try? a.readRecord()).map { (order.firstIndex(of: $0.config.method.rawValue) ?? 9, $0.config.settings.skip, $0.name) }
-            let kb = (try? b.readRecord()).map { (order.firstIndex(of: $0.config.method.rawValue) ?? 9, $0.config.settings.skip, $0.name) }
+            let ka = (try? a.readRecord()).map { ($0.config.method.order, $0.config.settings.skip, $0.name) }
+            let kb = (try? b.readRecord()).map { ($0.config.method.order, $0.config.settings.skip, $0.name) }
             guard let ka, let kb else { return a.path < b.path }
             return ka < kb
         }

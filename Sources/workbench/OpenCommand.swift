@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TUI
 import Trainer
+import Vocabulary
 
 /// `workbench` with no subcommand: the interactive workbench in the terminal.
 struct OpenCommand: ParsableCommand {
@@ -27,9 +28,7 @@ struct OpenCommand: ParsableCommand {
                 do { return try run.readRecord().config } catch { throw CommandFailure("\(error)") }
             }
             guard let first = configs.first else { throw CommandFailure("\(resumeDirectory): holds no run") }
-            do { data = try DataCatalog.load(first.data).limitingTrain(to: first.trainLimit) } catch {
-                throw CommandFailure(error.description)
-            }
+            data = try failing { try first.loadData() }
         } else {
             var fileOut: String?
             if let config {
@@ -45,9 +44,7 @@ struct OpenCommand: ParsableCommand {
             let stamp = DateFormatter()
             stamp.dateFormat = "yyyyMMdd-HHmmss"
             folder = out ?? fileOut ?? "runs/session-\(stamp.string(from: Date()))"
-            do { data = try DataCatalog.load(first.data).limitingTrain(to: first.trainLimit) } catch {
-                throw CommandFailure(error.description)
-            }
+            data = try failing { try first.loadData() }
         }
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             throw CommandFailure("the workbench needs a terminal (standard input and output are not one); for scripts use `workbench compare` or `workbench train`")
@@ -55,7 +52,7 @@ struct OpenCommand: ParsableCommand {
         try configureThreads()
         StopSignal.install()
         let terminal: Terminal
-        do { terminal = try Terminal() } catch { throw CommandFailure(error.description) }
+        terminal = try failing { try Terminal() }
         let session: TrainingSession
         do { session = try TrainingSession(configs: configs, data: data, out: folder, resume: resumeDirectory != nil) } catch {
             terminal.restore()

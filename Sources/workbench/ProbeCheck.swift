@@ -1,6 +1,7 @@
-import Analysis
+import Evaluation
 import Foundation
 import Trainer
+import Vocabulary
 
 /// `--check-probe`: after every probed epoch, the probe fitted again from zero by plain
 /// L-BFGS to the tolerance of older builds (1e-5), beside the accuracy the run recorded, in

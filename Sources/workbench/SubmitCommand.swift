@@ -1,7 +1,8 @@
-import Analysis
+import Evaluation
 import ArgumentParser
 import Foundation
 import Trainer
+import Vocabulary
 
 /// `workbench submit`: an experiment as one Slurm job array, one task per run.
 struct SubmitCommand: ParsableCommand {
@@ -51,8 +52,8 @@ struct SubmitCommand: ParsableCommand {
         guard let first = configs.first else { throw CommandFailure("no runs to submit") }
         // The data set, as the nodes will load it: refused here rather than in every task.
         let data: Dataset
-        do { data = try DataCatalog.load(first.data).limitingTrain(to: first.trainLimit) } catch { throw CommandFailure(error.description) }
-        do { try RunScheduler.check(configs, data: data, out: outPath, sideBySide: false) } catch { throw CommandFailure(error.description) }
+        data = try failing { try first.loadData() }
+        try failing { try RunScheduler.check(configs, data: data, out: outPath, sideBySide: false) }
         let submitted = ExperimentRuns(description: description, runs: configs)
         do {
             if let earlier = try ExperimentRuns.read(in: outPath), earlier.runs != configs {

@@ -45,7 +45,7 @@ struct TaskCommand: ParsableCommand {
         try configureThreads()
         StopSignal.install()
         let data: Dataset
-        do { data = try DataCatalog.load(first.data).limitingTrain(to: first.trainLimit) } catch { throw CommandFailure(error.description) }
+        data = try failing { try first.loadData() }
         // One run (--index) or all: each taken when free, else waited for (a --share process,
         // or a lock a dead node's filesystem still keeps holds it), then continued or passed by.
         try Launch.trainShared(configs, data: data, out: out, quiet: quiet)

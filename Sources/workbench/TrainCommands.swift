@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TensorCore
 import Trainer
+import Vocabulary
 
 /// `workbench train`: one run.
 struct TrainCommand: ParsableCommand {
@@ -43,19 +44,16 @@ struct TrainCommand: ParsableCommand {
         let parent = RunFolder(path: path)
         guard parent.exists else { throw CommandFailure("\(path): holds no run (no run.json)") }
         let parentConfig: RunConfig
-        do { parentConfig = try parent.readRecord().config } catch { throw CommandFailure(error.description) }
+        parentConfig = try failing { try parent.readRecord().config }
         try configureThreads()
         StopSignal.install()
         let data: Dataset
-        do { data = try DataCatalog.load(parentConfig.data).limitingTrain(to: parentConfig.trainLimit) } catch {
-            throw CommandFailure(error.description)
-        }
+        data = try failing { try parentConfig.loadData() }
         let out = output.out ?? (path as NSString).deletingLastPathComponent
-        let run: TrainingRun
-        do {
-            run = try TrainingRun.fork(parent: parent, epoch: epoch, skip: skip, deputies: options.deputies, gamma: options.gamma,
-                                       epochs: options.epochs, data: data, out: out.isEmpty ? "." : out, resume: output.resume)
-        } catch { throw CommandFailure(error.description) }
+        let run = try failing {
+            try TrainingRun.fork(parent: parent, epoch: epoch, skip: skip, deputies: options.deputies, gamma: options.gamma,
+                                 epochs: options.epochs, data: data, out: out.isEmpty ? "." : out, resume: output.resume)
+        }
         try Launch.train([run], quiet: options.quiet, checkProbe: options.checkProbe)
     }
 }
@@ -84,7 +82,8 @@ struct SweepCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sweep", abstract: "The truncation ablation: one triplet run per value of --skip.")
 
-    @Option(parsing: .unconditional, help: "Comma-separated truncation thresholds.") var skip = "0,1,2,3,5,10"
+    @Option(parsing: .unconditional, help: "Comma-separated truncation thresholds (default: the reference sweep).")
+    var skip = MethodSettings.referenceSweepSkips.map(String.init).joined(separator: ",")
     @Option(help: "An experiment file (JSON, see examples/): it names the runs; --data, --epochs, --lr, --train-size and --out still override it.")
     var config: String?
     @OptionGroup var options: TrainingOptions
@@ -119,7 +118,7 @@ enum Launch {
     /// The runs of the experiment file at `path` with the flags given on top, and its `out`.
     static func experimentConfigs(_ path: String, options: TrainingOptions) throws -> (configs: [RunConfig], out: String?) {
         var file: ExperimentFile
-        do { file = try ExperimentFile.read(path: path) } catch { throw CommandFailure(error.description) }
+        file = try failing { try ExperimentFile.read(path: path) }
         if let seeds = try options.seedList() { file.seeds = seeds }
         return (options.overriding(file.configs(defaultData: DataCatalog.defaultName)), file.out)
     }
@@ -138,15 +137,10 @@ enum Launch {
         try configureThreads()
         StopSignal.install()
         let data: Dataset
-        do { data = try DataCatalog.load(first.data).limitingTrain(to: first.trainLimit) } catch {
-            throw CommandFailure(error.description)
-        }
+        data = try failing { try first.loadData() }
         let out = output.out ?? defaultOut ?? "runs"
         if output.share { return try trainShared(configs, data: data, out: out, quiet: options.quiet, checkProbe: options.checkProbe) }
-        let runs: [TrainingRun]
-        do {
-            runs = try RunScheduler.prepare(configs, data: data, out: out, resume: output.resume)
-        } catch { throw CommandFailure(error.description) }
+        let runs = try failing { try RunScheduler.prepare(configs, data: data, out: out, resume: output.resume) }
         try train(runs, quiet: options.quiet, checkProbe: options.checkProbe)
     }
 
@@ -169,13 +163,12 @@ enum Launch {
                                   _ work: (_ events: (RunEvent) -> Void) throws(RunError) -> [String]) throws {
         let report = EpochReport.handler(ProgressLine(enabled: !quiet))
         var check = ProbeCheck()
-        let failures: [String]
-        do {
-            failures = try work { event in
+        let failures = try failing {
+            try work { event in
                 if checkProbe, case let .epochFinished(run, row) = event { check.check(run, row: row) }
                 report(event)
             }
-        } catch { throw CommandFailure(error.description) }
+        }
         if let signal = StopSignal.pending { throw ExitCode(StopSignal.exitStatus(signal)) }
         if !failures.isEmpty { throw ExitCode.failure }
     }

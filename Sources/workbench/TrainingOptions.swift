@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Trainer
+import Vocabulary
 
 /// Options shared by `train`, `compare` and `sweep`.
 struct TrainingOptions: ParsableArguments {
@@ -100,11 +101,6 @@ struct TrainingOptions: ParsableArguments {
             if let probeEvery { c.probeEvery = probeEvery > 1 ? probeEvery : nil }
             return c
         }
-    }
-
-    /// Loads the data (cut to `--train-size`) or fails with one line.
-    func loadData() throws -> Dataset {
-        try dataOptions.load().limitingTrain(to: trainSize)
     }
 }
 

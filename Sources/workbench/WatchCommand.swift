@@ -20,13 +20,13 @@ struct WatchCommand: ParsableCommand {
 
     func run() throws {
         let watch: FolderWatch
-        do { watch = try FolderWatch(out: folder, interval: interval) } catch { throw CommandFailure(error.description) }
+        watch = try failing { try FolderWatch(out: folder, interval: interval) }
         guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0 else {
             throw CommandFailure("watch needs a terminal (standard input and output are not one); `workbench export \(folder)` writes what it would show")
         }
         StopSignal.install()
         let terminal: Terminal
-        do { terminal = try Terminal() } catch { throw CommandFailure(error.description) }
+        terminal = try failing { try Terminal() }
         let report = WorkbenchApp(session: watch, terminal: terminal).run()
         let cause = report.signal.map { "stopped by \(StopSignal.name($0)); " } ?? ""
         print("workbench: \(cause)stopped watching \(report.outDirectory); its runs go on in their own processes")

@@ -66,7 +66,7 @@ struct DataOptions: ParsableArguments {
 
     /// Loads the data set or ends the program with a one-line error.
     func load() throws -> Dataset {
-        do { return try DataCatalog.load(dataName) } catch { throw CommandFailure(error.description) }
+        return try failing { try DataCatalog.load(dataName) }
     }
 }
 
@@ -76,7 +76,7 @@ func openTrainedRun(_ path: String) throws -> (run: TrainingRun, data: Dataset) 
     let folder = RunFolder(path: path)
     let config = try folder.readRecord().config
     let data: Dataset
-    do { data = try DataCatalog.load(config.data).limitingTrain(to: config.trainLimit) } catch {
+    do { data = try config.loadData() } catch {
         throw CommandFailure("\(path): its data set \(config.data): \(error)")
     }
     return (try TrainingRun(config: config, data: data, folder: folder, resume: true), data)
@@ -95,6 +95,12 @@ struct CommandFailure: Error, CustomStringConvertible {
 
     /// A wrong command line: exit status 64, as ArgumentParser gives its own refusals.
     static func usage(_ message: String) -> CommandFailure { CommandFailure(message, status: 64) }
+}
+
+/// Runs `work`, turning any error it throws into a one-line failure of the command (exit
+/// status 1) that says what the error says; a `CommandFailure` passes through as it is.
+func failing<T>(_ work: () throws -> T) throws -> T {
+    do { return try work() } catch let failure as CommandFailure { throw failure } catch { throw CommandFailure("\(error)") }
 }
 
 /// Sets the BLAS and the layer kernels to use every core the machine has, as many as Slurm

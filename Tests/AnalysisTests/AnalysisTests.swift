@@ -1,6 +1,8 @@
 import Foundation
 import Testing
-@testable import Analysis
+@testable import Evaluation
+import Vocabulary
+import Reporting
 
 @Suite struct KNNTests {
     @Test func votesAreWeightedBySimilarity() {
@@ -101,7 +103,7 @@ import Testing
         var bad = EpochMetrics(epoch: 1)
         bad.loss = .nan
         bad.diverged = true
-        let text = EpochMetrics.csvHeader + EpochMetrics.csv([ok, bad], run: "a,b", method: "simclr")
+        let text = EpochMetrics.csvHeader + EpochMetrics.csv([ok, bad], run: "a,b", method: .simclr)
         let table = CSV.parse(text)
         let status = table[0].firstIndex(of: "status") ?? 0
         #expect(table[2][3] == "nan" && table[2][status] == "diverged" && table[1][status] == "ok")
@@ -148,8 +150,9 @@ import Testing
     func run(_ name: String, folder: String, identity: String, seed: UInt64 = 0, knn: Double) -> RunMetrics {
         var row = EpochMetrics(epoch: 1)
         row.knnTop1 = knn
-        var metrics = RunMetrics(run: name, method: "simclr", seed: seed, rows: [row])
-        metrics.identity = identity
+        var metrics = RunMetrics(RunIdentity(method: .simclr, seed: seed), run: name, rows: [row])
+        metrics.configKey = identity
+        metrics.group = RunIdentity.groupName(ofFolderName: name)
         metrics.folder = folder
         return metrics
     }

@@ -1,7 +1,9 @@
 import Foundation
 import Testing
-@testable import Analysis
+@testable import Evaluation
 import TensorCore
+import Vocabulary
+import Reporting
 
 /// Deterministic Gaussian-ish clusters: `classes` centres `spread` apart in `dimension` dims.
 func clusters(count: Int, classes: Int, dimension: Int, separation: Float, seed: UInt64) -> (x: [Float], labels: [Int]) {
@@ -151,8 +153,7 @@ func clusters(count: Int, classes: Int, dimension: Int, separation: Float, seed:
             var rows = [EpochMetrics(epoch: 0), EpochMetrics(epoch: 1)]
             rows[1].knnTop1 = knn
             rows[1].prOmegaMeasured = 0.5
-            var metrics = RunMetrics(run: "triplet-skip\(skip)-dep9", method: "triplet", skip: skip, deputies: 9, rows: rows,
-                                     classNames: (0..<10).map { "c\($0)" })
+            var metrics = RunMetrics(.triplet(skip: skip), rows: rows, classNames: (0..<10).map { "c\($0)" })
             metrics.batch = 256
             metrics.group = metrics.run
             return metrics

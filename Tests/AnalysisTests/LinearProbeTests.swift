@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Analysis
+@testable import Evaluation
 import TensorCore
 
 /// The linear probe's solver: the preconditioner is the inverse it claims to be, and the

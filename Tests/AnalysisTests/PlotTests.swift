@@ -5,10 +5,12 @@ import FoundationXML
 #endif
 import Testing
 import TestSupport
-@testable import Analysis
+@testable import Evaluation
+import Vocabulary
+import Reporting
 
 @Suite struct PlotTests {
-    let blue = Colour.forMethod("simclr"), vermillion = Colour.forMethod("moco")
+    let blue = Colour.forMethod(.simclr), vermillion = Colour.forMethod(.moco)
 
     func figure() -> Figure {
         let line = Series(name: "rising", points: (0...10).map { (x: Double($0), y: Double($0) * 10) }, colour: blue)
@@ -128,11 +130,10 @@ import TestSupport
             }
         }
         let runs = [
-            RunMetrics(run: "simclr", method: "simclr", rows: rows([70, 72, 75])),
-            RunMetrics(run: "triplet-skip1-dep9", method: "triplet", skip: 1, rows: rows([70, 74, 78]),
-                       centreDistances: [0, 2, 2, 0], classNames: ["a", "b"]),
-            RunMetrics(run: "triplet-skip5-dep9", method: "triplet", skip: 5, rows: rows([70, 75, 79])),
-            RunMetrics(run: "supervised", method: "supervised", rows: rows([70, 80, 85])),
+            RunMetrics(RunIdentity(method: .simclr), rows: rows([70, 72, 75])),
+            RunMetrics(.triplet(skip: 1), rows: rows([70, 74, 78]), centreDistances: [0, 2, 2, 0], classNames: ["a", "b"]),
+            RunMetrics(.triplet(skip: 5), rows: rows([70, 75, 79])),
+            RunMetrics(RunIdentity(method: .supervised), rows: rows([70, 80, 85])),
         ]
         let written = try Exporter().export(runs, dataName: "test", to: folder).written
         let names = Set(written.map { ($0 as NSString).lastPathComponent })
@@ -155,7 +156,7 @@ import TestSupport
 }
 
 @Suite struct SeedBandTests {
-    func run(_ name: String, method: String, knn: [Double], seed: UInt64 = 0, skip: Int? = nil, deputies: Int? = nil) -> RunMetrics {
+    func run(_ name: String, method: MethodKind, knn: [Double], seed: UInt64 = 0, skip: Int? = nil, deputies: Int? = nil) -> RunMetrics {
         let rows = knn.enumerated().map { epoch, value -> EpochMetrics in
             var m = EpochMetrics(epoch: epoch)
             m.knnTop1 = value
@@ -164,16 +165,16 @@ import TestSupport
             m.prOmegaAnalytic = 0.9
             return m
         }
-        var r = RunMetrics(run: name, method: method, skip: skip, deputies: deputies, seed: seed, rows: rows)
+        var r = RunMetrics(RunIdentity(method: method, negative: skip.map { .truncated(skip: $0, deputies: deputies ?? 9) }, seed: seed), run: name, rows: rows)
         r.references = References(pixelsKNN: 79.5, pixelsLinear: 82, randomInitKNN: 70, randomInitLinear: 71)
         return r
     }
 
     var runs: [RunMetrics] {
-        [run("byol", method: "byol", knn: [70, 72, 76]),
-         run("byol-seed1", method: "byol", knn: [70, 74, 78], seed: 1),
-         run("byol-seed2", method: "byol", knn: [70, 73, 80], seed: 2),
-         run("supervised", method: "supervised", knn: [70, 80, 85])]
+        [run("byol", method: .byol, knn: [70, 72, 76]),
+         run("byol-seed1", method: .byol, knn: [70, 74, 78], seed: 1),
+         run("byol-seed2", method: .byol, knn: [70, 73, 80], seed: 2),
+         run("supervised", method: .supervised, knn: [70, 80, 85])]
     }
 
     @Test func seedsBecomeOneMeanCurveWithAMinMaxBand() throws {
@@ -196,9 +197,9 @@ import TestSupport
             return r
         }
         // simclr and moco are both 1.000 (moco one epoch shorter, still training); skip 30 is not.
-        let runs = [withAnalytic(run("simclr", method: "simclr", knn: [70, 72, 74]), 1),
-                    withAnalytic(run("moco", method: "moco", knn: [70, 72]), 1),
-                    withAnalytic(run("triplet-skip30-dep9", method: "triplet", knn: [70, 71, 73], skip: 30, deputies: 9), 0.1486)]
+        let runs = [withAnalytic(run("simclr", method: .simclr, knn: [70, 72, 74]), 1),
+                    withAnalytic(run("moco", method: .moco, knn: [70, 72]), 1),
+                    withAnalytic(run("triplet-skip30-dep9", method: .triplet, knn: [70, 71, 73], skip: 30, deputies: 9), 0.1486)]
         let figure = Figures.falseNegatives(runs)
         guard case .lines(let series) = figure.content else { Issue.record("not lines"); return }
         let analytic = series.filter(\.dashed)
@@ -238,10 +239,10 @@ import TestSupport
     }
 
     @Test func aLargeSweepIsColouredBySkipAndDashedByDeputies() throws {
-        var sweep = [run("simclr", method: "simclr", knn: [70, 75])]
+        var sweep = [run("simclr", method: .simclr, knn: [70, 75])]
         for skip in [0, 1, 10, 30, 100] {
             for deputies in [1, 9] {
-                sweep.append(run("triplet-skip\(skip)-dep\(deputies)", method: "triplet", knn: [70, 75], skip: skip, deputies: deputies))
+                sweep.append(run("triplet-skip\(skip)-dep\(deputies)", method: .triplet, knn: [70, 75], skip: skip, deputies: deputies))
             }
         }
         let figure = Figures.accuracy(sweep, measure: .knn, dataName: "test")
@@ -254,13 +255,13 @@ import TestSupport
         #expect(zip(triplets.prefix(5), triplets.suffix(5)).allSatisfy { $0.colour == $1.colour })
         #expect(triplets.first?.colour == Colour.ramp(0) && triplets[4].colour == Colour.ramp(1))
         // Other methods keep their colour.
-        #expect(series.first { $0.name == "simclr" }?.colour == Colour.forMethod("simclr"))
+        #expect(series.first { $0.name == "simclr" }?.colour == Colour.forMethod(.simclr))
 
         // A sweep the palette can tell apart keeps the palette, solid.
-        let small = [run("triplet-skip1-dep9", method: "triplet", knn: [70, 75], skip: 1, deputies: 9),
-                     run("triplet-skip30-dep9", method: "triplet", knn: [70, 76], skip: 30, deputies: 9)]
+        let small = [run("triplet-skip1-dep9", method: .triplet, knn: [70, 75], skip: 1, deputies: 9),
+                     run("triplet-skip30-dep9", method: .triplet, knn: [70, 76], skip: 30, deputies: 9)]
         guard case .lines(let few) = Figures.accuracy(small, measure: .knn, dataName: "test").content else { return }
-        #expect(few.first?.colour == Colour.forMethod("triplet") && !few.prefix(2).contains(where: \.dashed))
+        #expect(few.first?.colour == Colour.forMethod(.triplet) && !few.prefix(2).contains(where: \.dashed))
     }
 
     @Test func ablationHasOneSeriesPerDeputiesWithErrorBarsOverSeeds() throws {
@@ -270,7 +271,7 @@ import TestSupport
                 for seed in 0..<2 {
                     let name = "triplet-skip\(skip)-dep\(deputies)" + (seed > 0 ? "-seed\(seed)" : "")
                     let final: Double = 75 + Double(skip) / 10 + Double(seed)
-                    sweep.append(run(name, method: "triplet", knn: [70, final], seed: UInt64(seed), skip: skip, deputies: deputies))
+                    sweep.append(run(name, method: .triplet, knn: [70, final], seed: UInt64(seed), skip: skip, deputies: deputies))
                 }
             }
         }

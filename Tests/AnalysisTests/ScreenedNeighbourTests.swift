@@ -2,7 +2,7 @@ import CKernels
 import Foundation
 import Synchronization
 import Testing
-@testable import Analysis
+@testable import Evaluation
 import TensorCore
 
 /// The int8 screen of the kNN evaluation must find exactly the neighbours of the float

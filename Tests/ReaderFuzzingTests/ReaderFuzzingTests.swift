@@ -1,9 +1,10 @@
-import Analysis
+import Evaluation
 import Foundation
 import ReaderFuzzing
 import Testing
 import TestSupport
 import Trainer
+import Reporting
 
 /// The committed seed corpus under `Fuzz/corpus/<target>/`, shared with `make fuzz`.
 enum Corpus {
@@ -171,7 +172,7 @@ struct Mutator {
         var third = EpochMetrics(epoch: 2)
         third.loss = .nan
         third.diverged = true
-        try folder.writeMetrics([first, second, third], run: "triplet, \"quoted\"", method: "triplet")
+        try folder.writeMetrics([first, second, third], run: "triplet, \"quoted\"", method: .triplet)
         try save(.metrics, "metrics.csv", file(folder.metricsPath))
 
         try folder.writeCentreDistances([0, 2.5, 3, 2.5, 0, 1.5, 3, 1.5, 0], classNames: ["a", "b,c", "d"])

@@ -1,8 +1,10 @@
 import Foundation
-import Analysis
+import Evaluation
 import Testing
 import Trainer
 @testable import TUI
+import Vocabulary
+import Reporting
 
 /// A fixed snapshot: three runs a few epochs in, one triplet, one supervised.
 func sampleSnapshot() -> SessionSnapshot {
@@ -19,13 +21,13 @@ func sampleSnapshot() -> SessionSnapshot {
         }
     }
     let runs = [
-        RunSnapshot(name: "simclr", method: .simclr, detail: "τ 0.5", skip: nil, status: .running, paused: false,
+        RunSnapshot(RunIdentity(method: .simclr), status: .running, paused: false,
                     epochsDone: 3, totalEpochs: 10, step: 5, stepsPerEpoch: 10, lastLoss: 4.2, imagesPerSecond: 5000,
                     etaSeconds: 125, metrics: metrics([78, 77, 79, 80], divergence: 1.5, pr: 0.26), message: nil),
-        RunSnapshot(name: "triplet-skip1-dep9", method: .triplet, detail: "skip 1 · deputies 9", skip: 1, status: .paused,
+        RunSnapshot(.triplet(skip: 1), status: .paused,
                     paused: true, epochsDone: 3, totalEpochs: 10, step: 0, stepsPerEpoch: 10, lastLoss: 196.4,
                     imagesPerSecond: 3000, etaSeconds: 300, metrics: metrics([78, 77.5, 79.5, 80.5], divergence: 1.2, pr: 0.57), message: nil),
-        RunSnapshot(name: "supervised", method: .supervised, detail: "goal line", skip: nil, status: .done, paused: false,
+        RunSnapshot(RunIdentity(method: .supervised), status: .done, paused: false,
                     epochsDone: 10, totalEpochs: 10, step: 0, stepsPerEpoch: 10, lastLoss: 0.5, imagesPerSecond: 9000,
                     etaSeconds: nil, metrics: metrics([78, 81, 83, 84], divergence: 1.4, pr: nil), message: nil),
     ]
@@ -146,7 +148,7 @@ func sampleSnapshot() -> SessionSnapshot {
         #expect(KeyMap.action(for: .character("]"), state: state, snapshot: snapshot) == .command(.adjustDeputies(by: 1)))
         #expect(KeyMap.action(for: .enter, state: state, snapshot: snapshot) == .command(.queueTriplet))
         #expect(KeyMap.action(for: .character("s"), state: state, snapshot: snapshot) == .command(.queueSweep))
-        #expect(KeyMap.action(for: .character("e"), state: state, snapshot: snapshot) == .command(.export))
+        #expect(KeyMap.action(for: .character("e"), state: state, snapshot: snapshot) == .export)
         #expect(KeyMap.action(for: .character("q"), state: state, snapshot: snapshot) == .quit)
     }
 
@@ -169,7 +171,9 @@ func sampleSnapshot() -> SessionSnapshot {
         last.embeddingStd = 0.0056
         last.embeddingRank = 12.4
         last.collapsed = true
-        snapshot.runs.append(RunSnapshot(name: "byol", method: .byol, detail: "momentum 0", skip: nil, status: .running,
+        var noMomentum = MethodSettings()
+        noMomentum.targetMomentum = 0
+        snapshot.runs.append(RunSnapshot(RunIdentity(method: .byol), settings: noMomentum, status: .running,
                                          paused: false, epochsDone: 1, totalEpochs: 10, step: 2, stepsPerEpoch: 10,
                                          lastLoss: 0.01, imagesPerSecond: 4000, etaSeconds: 60,
                                          metrics: [EpochMetrics(epoch: 0), last], message: nil))
@@ -229,18 +233,14 @@ func sampleSnapshot() -> SessionSnapshot {
                 return m
             }
         }
-        let specs: [(String, MethodKind, Int?, Double, Double?, Int)] = [
-            ("simclr", .simclr, nil, 1.5, 0.2, 4), ("moco", .moco, nil, 1.3, 0.6, 4), ("byol", .byol, nil, 0.9, nil, 4),
-            ("triplet-skip1-dep9", .triplet, 1, 1.1, 0.3, 4), ("triplet-skip11-dep9-fork-e2", .triplet, 11, 1.0, 0.25, 3),
-            ("supervised", .supervised, nil, 2.0, nil, 4),
+        let specs: [(RunIdentity, Double, Double?, Int)] = [
+            (RunIdentity(method: .simclr), 1.5, 0.2, 4), (RunIdentity(method: .moco), 1.3, 0.6, 4), (RunIdentity(method: .byol), 0.9, nil, 4),
+            (.triplet(skip: 1), 1.1, 0.3, 4), (.triplet(skip: 11, forkEpoch: 2), 1.0, 0.25, 3),
+            (RunIdentity(method: .supervised), 2.0, nil, 4),
         ]
-        let runs = specs.map { name, method, skip, divergence, pr, epochs in
-            var run = RunSnapshot(name: name, method: method, detail: "", skip: skip, status: .running, paused: false,
-                                  epochsDone: epochs, totalEpochs: 10, step: 0, stepsPerEpoch: 10, lastLoss: 1, imagesPerSecond: 1000,
-                                  etaSeconds: 10, metrics: rows(epochs, divergence: divergence, pr: pr), message: nil,
-                                  forkedAt: name.contains("fork") ? 2 : nil, deputies: skip == nil ? nil : 9)
-            run.identity = name
-            return run
+        let runs = specs.map { identity, divergence, pr, epochs in
+            RunSnapshot(identity, status: .running, epochsDone: epochs, totalEpochs: 10, stepsPerEpoch: 10, lastLoss: 1,
+                        imagesPerSecond: 1000, etaSeconds: 10, metrics: rows(epochs, divergence: divergence, pr: pr))
         }
         return SessionSnapshot(revision: 1, dataName: "fmnist-20k", backbone: .mlp, outDirectory: "runs/x", runs: runs,
                                nextSkip: 11, nextDeputies: 9, message: "")

@@ -1,7 +1,8 @@
-import Analysis
+import Evaluation
 import Testing
 import Trainer
 @testable import TUI
+import Vocabulary
 
 /// The screen during a seeded truncation sweep (the ablation example's shape): 16 triplet
 /// runs whose names differ only past the 13th character.
@@ -17,10 +18,11 @@ import Trainer
                     m.classDivergence = 1.3
                     m.prOmegaMeasured = 0.5 - Double(skip) / 100
                     m.prOmegaAnalytic = 1
-                    runs.append(RunSnapshot(name: "triplet-skip\(skip)-dep\(deputies)" + (seed > 0 ? "-seed\(seed)" : ""), method: .triplet,
-                                            detail: "skip \(skip) · deputies \(deputies)", skip: skip, status: .running, paused: false,
-                                            epochsDone: 1, totalEpochs: 3, step: 0, stepsPerEpoch: 4, lastLoss: 197, imagesPerSecond: 4000,
-                                            etaSeconds: 10, metrics: [m], message: nil, deputies: deputies))
+                    var settings = MethodSettings()
+                    (settings.skip, settings.deputies) = (skip, deputies)
+                    runs.append(RunSnapshot(.triplet(skip: skip, deputies: deputies, seed: UInt64(seed)), settings: settings,
+                                            status: .running, epochsDone: 1, totalEpochs: 3, stepsPerEpoch: 4, lastLoss: 197,
+                                            imagesPerSecond: 4000, etaSeconds: 10, metrics: [m]))
                 }
             }
         }
@@ -31,18 +33,25 @@ import Trainer
     }
 
     @Test func runNamesAreShortenedKeepingWhatTellsThemApart() {
-        func label(_ name: String, _ width: Int) -> String { Formatting.runLabels([name], width: width)[0] }
-        let name = "triplet-skip10-dep1-seed2"
-        #expect(label(name, 30) == name)
-        #expect(label(name, 21) == "triplet-skip10-dep1#2")
-        #expect(label(name, 13) == "skip10-dep1#2")
-        #expect(label(name, 12) == "s10-dep1#2")
-        #expect(label(name, 9) == "s10-d1#2")
-        #expect(label("triplet-skip30-dep9-seed1-fork-e5", 12) == "s30-d9#1@e5")
-        #expect(label("supervised", 6) == "super…" && label("supervised", 8) == "superv.")  // cut on purpose, never mid-word silently
+        func label(_ run: RunIdentity, _ width: Int) -> String { RunIdentity.labels([run], width: width)[0] }
+        let run = RunIdentity.triplet(skip: 10, deputies: 1, seed: 2)
+        #expect(label(run, 30) == "triplet-skip10-dep1-seed2" && run.folderName == "triplet-skip10-dep1-seed2")
+        #expect(label(run, 21) == "triplet-skip10-dep1#2")
+        #expect(label(run, 13) == "skip10-dep1#2")
+        #expect(label(run, 12) == "s10-dep1#2")
+        #expect(label(run, 9) == "s10-d1#2")
+        #expect(label(.triplet(skip: 30, seed: 1, forkEpoch: 5), 12) == "s30-d9#1@e5")
+        let supervised = RunIdentity(method: .supervised)
+        #expect(label(supervised, 6) == "super…" && label(supervised, 8) == "superv.")  // cut on purpose, never mid-word silently
+        #expect(label(RunIdentity(method: .triplet, negative: .median, seed: 3), 20) == "triplet-median-seed3")
+        #expect(label(RunIdentity(method: .triplet, negative: .median, seed: 3), 12) == "median#3")
         // A column is shortened alike: one long name shortens its neighbours too.
-        #expect(Formatting.runLabels(["simclr", "triplet-skip0-dep1-seed1", "triplet-skip10-dep1-seed1"], width: 12)
-                == ["simclr", "s0-dep1#1", "s10-dep1#1"])
+        #expect(RunIdentity.labels([RunIdentity(method: .simclr), .triplet(skip: 0, deputies: 1, seed: 1), .triplet(skip: 10, deputies: 1, seed: 1)],
+                                   width: 12) == ["simclr", "s0-dep1#1", "s10-dep1#1"])
+        // Folder names and seed groups come from the same identity; older names parse back to their group.
+        #expect(RunIdentity.triplet(skip: 1, seed: 4, forkEpoch: 5).groupName == "triplet-skip1-dep9-fork-e5")
+        #expect(RunIdentity.groupName(ofFolderName: "triplet-skip1-dep9-seed12") == "triplet-skip1-dep9")
+        #expect(RunIdentity.groupName(ofFolderName: "my-seeds") == "my-seeds")
     }
 
     @Test func diagnosticsAndRunsNameEverySettingDistinctly() {

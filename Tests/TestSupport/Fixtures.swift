@@ -1,8 +1,9 @@
-import Analysis
+import Evaluation
 import CJPEG
 import CPNG
 import Foundation
 import Trainer
+import Vocabulary
 
 // Files the tests write for themselves: IDX sets (plain and gzipped) and PNGs.
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Trainer
+import Vocabulary
 
 /// The watcher of runs trained elsewhere: what it shows of a folder, that it reads a run's
 /// files again only when their size or time changed, and that steering commands only answer.

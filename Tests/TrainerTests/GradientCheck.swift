@@ -28,10 +28,10 @@ enum GradientCheck {
             for i in 0..<y.count { total += Double(y[i]) * Double(projection[i]) }
             return total
         }
-        for p in layer.parameters { p.gradient.zero() }
+        for p in layer.parameters { p.accumulatedGradient().zero() }
         _ = layer.forward(input, training: training)
         let analyticInput = layer.backward(projection, needsInputGradient: true)?.array ?? []
-        let analyticParameters = layer.parameters.map { $0.gradient.array }
+        let analyticParameters = layer.parameters.map { $0.accumulatedGradient().array }
 
         func numeric(_ tensor: Tensor, _ indices: [Int]) -> [Float] {
             indices.map { i in

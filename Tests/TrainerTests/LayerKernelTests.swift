@@ -30,8 +30,8 @@ import TensorCore
             let dPlain = plain.backward(relu.backward(dy, needsInputGradient: true)!, needsInputGradient: true)!.array
             #expect(zip(dx, dPlain).allSatisfy { abs($0 - $1) <= 1e-5 }, "backward, training \(training)")
         }
-        #expect(zip(fused.scale.gradient.array, plain.scale.gradient.array).allSatisfy { abs($0 - $1) <= 1e-3 })
-        #expect(zip(fused.shift.gradient.array, plain.shift.gradient.array).allSatisfy { abs($0 - $1) <= 1e-3 })
+        #expect(zip(fused.scale.accumulatedGradient().array, plain.scale.accumulatedGradient().array).allSatisfy { abs($0 - $1) <= 1e-3 })
+        #expect(zip(fused.shift.accumulatedGradient().array, plain.shift.accumulatedGradient().array).allSatisfy { abs($0 - $1) <= 1e-3 })
     }
 
     @Test func batchNormStatisticsStayAccurateOverManyRows() {
@@ -98,7 +98,7 @@ import TensorCore
         let y = conv.forward(input, training: true).array
         let dy = LayerKernelTests.values(y.count, seed: 23)
         let dx = try #require(conv.backward(Tensor(shape: [batch, side, side, out], values: dy), needsInputGradient: true)).array
-        let w = conv.weight.value.array, dw = conv.weight.gradient.array
+        let w = conv.weight.value.array, dw = conv.weight.accumulatedGradient().array
         let bias = try #require(conv.bias)
 
         var expectedY = [Float](repeating: 0, count: y.count), expectedDx = [Float](repeating: 0, count: x.count)
@@ -124,7 +124,7 @@ import TensorCore
         #expect(zip(y, expectedY).allSatisfy { abs($0 - $1) < 1e-4 })
         #expect(zip(dx, expectedDx).allSatisfy { abs($0 - $1) < 1e-4 })
         #expect(zip(dw, expectedDw).allSatisfy { abs(Double($0) - $1) < 1e-2 })
-        #expect(zip(bias.gradient.array, expectedDb).allSatisfy { abs(Double($0) - $1) < 1e-2 })
+        #expect(zip(bias.accumulatedGradient().array, expectedDb).allSatisfy { abs(Double($0) - $1) < 1e-2 })
     }
 }
 
@@ -140,7 +140,7 @@ import TensorCore
             let y = layer.forward(x, training: true).array
             let dx = layer.backward(Tensor(shape: [rows, channels], values: LayerKernelTests.values(rows * channels, seed: 41)),
                                     needsInputGradient: true)!.array
-            return [y, dx, layer.scale.gradient.array, layer.shift.gradient.array, layer.runningVariance.array]
+            return [y, dx, layer.scale.accumulatedGradient().array, layer.shift.accumulatedGradient().array, layer.runningVariance.array]
         }
         BLAS.setThreadCount(1)
         let one = run()

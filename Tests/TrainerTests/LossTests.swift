@@ -40,9 +40,9 @@ func numericGradient(_ x: Tensor, epsilon: Float = 1e-2, _ loss: () -> Float) ->
         let z = GradientCheck.randomTensor([8, 3], seed: 22)
         let loss = NTXentLoss()
         _ = loss(z, labels: [0, 0, 0, 0][...])
-        #expect(abs(loss.sameClassRepulsionShare - 1) < 1e-6)  // every negative is same-class
+        #expect(abs(loss.prOmegaMeasured - 1) < 1e-6)  // every negative is same-class
         _ = loss(z, labels: [0, 1, 2, 3][...])
-        #expect(loss.sameClassRepulsionShare == 0)  // only the positive shares the class
+        #expect(loss.prOmegaMeasured == 0)  // only the positive shares the class
     }
 
     @Test func infoNCEMatchesHandComputedValue() {
@@ -52,7 +52,7 @@ func numericGradient(_ x: Tensor, epsilon: Float = 1e-2, _ loss: () -> Float) ->
                          queue: Tensor(shape: [2, 2], values: [0, 1, -1, 0]), queryLabels: [3], queueLabels: [3, 4])
         #expect(abs(value - 0.0489069) < 1e-5)
         // Share of negative weight on the same-class entry: e⁰ / (e⁰ + e⁻⁵).
-        #expect(abs(loss.sameClassRepulsionShare - Float(1 / (1 + exp(-5.0)))) < 1e-5)
+        #expect(abs(loss.prOmegaMeasured - Float(1 / (1 + exp(-5.0)))) < 1e-5)
     }
 
     @Test func infoNCEGradient() {
@@ -81,10 +81,10 @@ func numericGradient(_ x: Tensor, epsilon: Float = 1e-2, _ loss: () -> Float) ->
         let (p, z, labels) = tripletCase()
         let truncated = TruncatedTripletLoss(selection: .truncated(skip: 1, deputies: 1), gamma: 2, margin: 3)
         #expect(abs(truncated(predictions: p, targets: z, labels: labels) - 0.4) < 1e-5)
-        #expect(truncated.falseNegativeRate == 0)
+        #expect(truncated.prOmegaMeasured == 0)
         let hardest = TruncatedTripletLoss(selection: .truncated(skip: 0, deputies: 1), gamma: 2, margin: 3)
         #expect(abs(hardest(predictions: p, targets: z, labels: labels) - 1.843370) < 1e-4)
-        #expect(hardest.falseNegativeRate == 1)
+        #expect(hardest.prOmegaMeasured == 1)
         // Averaging two deputies after skipping one: anchor 0 uses (z2 + z3)/2 → n = −0.6,
         // hinge −3.2 + 0.6 + 3 = 0.4; anchor 1: z2, z3 → n = −0.54, hinge −1 + 0.54 < 0; anchor 2:
         // z1, z0 → n = −0.85, closed; anchor 3: z1, z0 → n = −0.17, closed.
@@ -163,10 +163,10 @@ func numericGradient(_ x: Tensor, epsilon: Float = 1e-2, _ loss: () -> Float) ->
             // The anchors are split over the kernel threads; each is computed alone.
             BLAS.setThreadCount(2)
             let value = loss(predictions: p, targets: z, labels: labels[...])
-            let gradient = loss.gradient.array, rate = loss.falseNegativeRate
+            let gradient = loss.gradient.array, rate = loss.prOmegaMeasured
             BLAS.setThreadCount(1)  // what the other tests in this process expect
             let serial = loss(predictions: p, targets: z, labels: labels[...])
-            #expect(value == serial && gradient == loss.gradient.array && rate == loss.falseNegativeRate,
+            #expect(value == serial && gradient == loss.gradient.array && rate == loss.prOmegaMeasured,
                     "one and two threads differ")
             // The same loss and same-class share from fully sorted negatives.
             var expected: Float = 0, sameClass = 0

@@ -9,8 +9,8 @@ import TensorCore
         let w = Parameter(name: "w", shape: [2], isWeight: true)
         let b = Parameter(name: "b", shape: [1], isWeight: false)
         w.value[0] = 1; w.value[1] = -2
-        w.gradient[0] = 0.5; w.gradient[1] = 0.25
-        b.value[0] = 3; b.gradient[0] = -1
+        w.accumulatedGradient()[0] = 0.5; w.accumulatedGradient()[1] = 0.25
+        b.value[0] = 3; b.accumulatedGradient()[0] = -1
         return (w, b)
     }
 
@@ -54,15 +54,15 @@ import TensorCore
         func step() -> [[Float]] {
             _ = network.forward(x, training: true)
             _ = network.backward(dy, needsInputGradient: false)
-            return network.parameters.map(\.gradient.array)
+            return network.parameters.map { $0.accumulatedGradient().array }
         }
         let once = step()
         let twice = step()  // no clear: the second backward adds to the first
         for (a, b) in zip(once, twice) { #expect(zip(a, b).allSatisfy { abs(2 * $0 - $1) <= 1e-5 * max(1, abs($1)) }) }
-        for p in network.parameters { p.gradient.data.update(repeating: .nan, count: p.gradient.count) }
+        for p in network.parameters { p.accumulatedGradient().data.update(repeating: .nan, count: p.accumulatedGradient().count) }
         network.zeroGradients()
-        #expect(network.parameters.allSatisfy { $0.gradient.array.allSatisfy { $0 == 0 } }, "reads as zeros")
-        for p in network.parameters { p.gradient.data.update(repeating: .nan, count: p.gradient.count) }
+        #expect(network.parameters.allSatisfy { $0.accumulatedGradient().array.allSatisfy { $0 == 0 } }, "reads as zeros")
+        for p in network.parameters { p.accumulatedGradient().data.update(repeating: .nan, count: p.accumulatedGradient().count) }
         network.zeroGradients()
         #expect(step() == once, "stale values (NaN here) must not leak into the next gradient")
     }

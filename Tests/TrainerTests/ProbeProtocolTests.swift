@@ -1,8 +1,9 @@
-import Analysis
+import Evaluation
 import Foundation
 import Testing
 import TestSupport
 @testable import Trainer
+import Vocabulary
 
 /// The linear probe inside runs: its accuracy is the converged one, `--probe-every` skips the
 /// epochs it says, and a run started by an older build keeps its probe when resumed.

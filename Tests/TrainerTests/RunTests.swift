@@ -1,9 +1,10 @@
-import Analysis
+import Evaluation
 import Foundation
 import Testing
 import TensorCore
 import TestSupport
 @testable import Trainer
+import Vocabulary
 
 @Suite(.serialized) struct RunTests {
     static let data = SyntheticShapes.dataset(trainCount: 5_000, testCount: 2_000)

@@ -3,6 +3,7 @@ import Testing
 import TensorCore
 import TestSupport
 @testable import Trainer
+import Vocabulary
 
 /// The workbench's trainer thread, driven by commands as the keys would drive it.
 @Suite(.serialized) struct SessionTests {
@@ -24,7 +25,7 @@ import TestSupport
         return false
     }
 
-    @Test func commandsPauseStopQueueSweepExportAndQuit() throws {
+    @Test func commandsPauseStopQueueSweepAndQuit() throws {
         let out = makeTemporaryFolder("session")
         defer { try? FileManager.default.removeItem(atPath: out) }
         let session = try TrainingSession(configs: [config(.simclr), config(.triplet)], data: Self.data, out: out, resume: false)
@@ -54,10 +55,6 @@ import TestSupport
         // Sweep values with skip + deputies ≤ 63: 0, 1, 5, 10, 20, 25, 30, 40 (60 and 100 do not fit).
         #expect(waitFor(session) { s in [0, 1, 5, 10, 20, 25, 30, 40].allSatisfy { k in s.runs.contains { $0.name == "triplet-skip\(k)-dep5" } } })
         #expect(!session.snapshot.runs.contains { $0.name == "triplet-skip60-dep5" })
-
-        session.send(.export)
-        #expect(waitFor(session) { $0.message.hasPrefix("exported") }, "export: \(session.snapshot.message)")
-        #expect(FileManager.default.fileExists(atPath: out + "/export/summary.csv"))
 
         session.send(.quit)
         session.waitUntilFinished()

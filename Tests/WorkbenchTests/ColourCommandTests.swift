@@ -1,4 +1,4 @@
-import Analysis
+import Evaluation
 import Foundation
 import Testing
 import TestSupport

@@ -1,4 +1,4 @@
-import Analysis
+import Evaluation
 import Foundation
 import Testing
 import TestSupport
@@ -45,7 +45,7 @@ import Trainer
         let written = Set((try? FileManager.default.contentsOfDirectory(atPath: results)) ?? [])
         for file in expected { #expect(written.contains(file), "\(name): export lacks \(file)") }
         let summary = (try? String(contentsOfFile: results + "/summary.csv", encoding: .utf8)) ?? ""
-        let groups = Set(configs.map { RunMetrics.groupName(of: $0.name) })
+        let groups = Set(configs.map(\.groupName))
         #expect(summary.split(separator: "\n").count == 1 + groups.count, "\(name): one summary row per run group")
         // What scripts/reproduce.sh writes beside each export.
         let runText = """

@@ -1,8 +1,10 @@
-import Analysis
+import Evaluation
 import Foundation
 import Testing
 import TestSupport
 import Trainer
+import Reporting
+import Vocabulary
 
 /// The second hardening pass (issue 27): each numbered attack on the landed build, run
 /// against the real binary with real files. The memory cases use WORKBENCH_MEMORY_LIMIT or

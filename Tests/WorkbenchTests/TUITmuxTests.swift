@@ -1,8 +1,9 @@
-import Analysis
+import Evaluation
 import Foundation
 import Testing
 import TestSupport
 import Trainer
+import Vocabulary
 
 /// The real binary in a real pseudo-terminal: tmux runs it, `send-keys` types, and
 /// `capture-pane` reads the screen back.

@@ -1,8 +1,9 @@
-import Analysis
+import Evaluation
 import Foundation
 import Testing
 import TestSupport
 import Trainer
+import Vocabulary
 
 /// The headless training commands, run as real processes.
 @Suite struct TrainingCommandTests {

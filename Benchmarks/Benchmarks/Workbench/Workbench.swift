@@ -1,4 +1,4 @@
-import Analysis
+import Evaluation
 import Benchmark
 import Foundation
 import TensorCore

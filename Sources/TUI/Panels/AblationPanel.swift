@@ -1,5 +1,6 @@
-import Analysis
+import Evaluation
 import Trainer
+import Reporting
 
 /// The truncation sweep: latest accuracy (and measured Pr(ω|A)) of each triplet setting by
 /// skip; runs that differ only in their seed are one row, their mean, with the seed count.

@@ -1,5 +1,6 @@
-import Analysis
+import Evaluation
 import Trainer
+import Vocabulary
 
 /// Learning curves: accuracy against epoch for every run, at braille resolution, with
 /// labelled axes, the supervised goal line dashed, a legend, the selected run on top.
@@ -84,7 +85,7 @@ extension CurvesPanel {
             ((grid.asciiOnly ? ".. " : "┄ ") + name + " " + Formatting.number(value, "%.1f") + "  ", .dim, false)
         }
         func groupItems(_ width: Int) -> [Item] {
-            zip(groups, Formatting.runLabels(groups.map(\.name), width: width)).map { group, label in
+            zip(groups, RunIdentity.labels(groups.map(\.identity), width: width, seeded: false)).map { group, label in
                 ((grid.asciiOnly ? "- " : "━ ") + label + (group.seeds > 1 ? " ×\(group.seeds)" : "") + "  ",
                  group.ink, group.key == selectedGroup)
             }
@@ -120,14 +121,15 @@ extension CurvesPanel {
 struct SeedGroup {
     /// The seed group's key (`RunSnapshot.seedGroupKey`) and its name as shown.
     var key: String
-    var name: String
-    var method: MethodKind
+    /// The first member's identity: its group name is what the legend shows.
+    var identity: RunIdentity
+    var method: MethodKind { identity.method }
     var seeds: Int
     var forked: Bool
     var points: [(epoch: Double, mean: Double, low: Double, high: Double)]
 
     /// Forks are drawn in a colour related to their parent's.
-    var ink: Ink { forked ? .fork : .method(method.rawValue) }
+    var ink: Ink { forked ? .fork : .method(method) }
 
     static func of(_ runs: [RunSnapshot], value: (EpochMetrics) -> Double?) -> [SeedGroup] {
         SeedSpread.groups(runs, key: \.seedGroupKey).compactMap { group in
@@ -136,7 +138,7 @@ struct SeedGroup {
             let spread = SeedSpread.perEpoch(group.members.map { run in
                 run.metrics.filter { $0.epoch >= (run.forkedAt ?? 0) }.compactMap { m in value(m).map { (m.epoch, $0) } }
             })
-            return SeedGroup(key: group.name, name: first.seedGroupLabel, method: first.method, seeds: group.members.count, forked: first.forkedAt != nil,
+            return SeedGroup(key: group.name, identity: first.identity, seeds: group.members.count, forked: first.forkedAt != nil,
                              points: spread.map { (Double($0.epoch), $0.mean, $0.low, $0.high) })
         }
     }

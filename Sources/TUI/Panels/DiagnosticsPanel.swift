@@ -16,7 +16,7 @@ enum DiagnosticsPanel {
             + Formatting.rightAligned("meas.", 6) + (trends ? " trend" : "")
         grid.put(header, x: inner.x, y: inner.y, ink: .dim, limit: inner.width)
         let verdicts = verdicts(snapshot.runs)
-        let labels = Formatting.runLabels(snapshot.runs.map(\.name), width: nameWidth)
+        let labels = Formatting.runLabels(snapshot.runs, width: nameWidth)
         var y = inner.y + 1
         for (index, run) in snapshot.runs.enumerated() where y < inner.y + inner.height {
             let last = run.metrics.last
@@ -29,7 +29,7 @@ enum DiagnosticsPanel {
                 + Formatting.rightAligned(Formatting.number(last?.prOmegaAnalytic, "%.3f", missing: run.method == .byol ? "none" : "—"), trends ? 12 : 9)
                 + Formatting.rightAligned(Formatting.number(last?.prOmegaMeasured, "%.3f"), 6)
                 + (trends ? " " + Formatting.sparkline(measured, width: 6, ascii: grid.asciiOnly) : "")
-            grid.put(line, x: inner.x, y: y, ink: .method(run.method.rawValue), bold: index == state.selectedRun, limit: inner.width)
+            grid.put(line, x: inner.x, y: y, ink: .method(run.method), bold: index == state.selectedRun, limit: inner.width)
             y += 1
             if let verdict = verdicts[run.name], y < inner.y + inner.height {
                 grid.put(Formatting.fitting(verdict.map { "  ↳ " + $0 }, inner.width), x: inner.x, y: y, ink: .bad, limit: inner.width)

@@ -1,5 +1,6 @@
 import Foundation
 import Trainer
+import Vocabulary
 
 /// Short text forms of numbers for narrow columns.
 enum Formatting {
@@ -39,18 +40,26 @@ enum Formatting {
         return String(repeating: ascii ? "#" : "█", count: filled) + String(repeating: ascii ? "." : "░", count: width - filled)
     }
 
-    /// Runs' names in at most `width` cells each, shortened alike so that what tells runs
-    /// apart survives: "triplet-skip10-dep1-seed2" → "triplet-skip10-dep1#2" →
-    /// "skip10-dep1#2" → "s10-d1#2", each step taken only while some name is too long; cut
-    /// only when even that does not fit. A plain prefix would show "triplet-skip1" for skip 10.
-    static func runLabels(_ names: [String], width: Int) -> [String] {
-        let steps = [("-seed", "#"), ("-fork-e", "@e"), ("triplet-", ""), ("skip", "s"), ("-dep", "-d"), ("supervised", "superv.")]
-        var labels = names
-        for (long, short) in steps where labels.contains(where: { $0.count > width }) {
-            labels = labels.map { $0.replacingOccurrences(of: long, with: short) }
+    /// The runs' labels in at most `width` cells each (`RunIdentity.labels`); a run whose
+    /// config could not be read goes by its folder's name.
+    static func runLabels(_ runs: [RunSnapshot], width: Int) -> [String] {
+        let labels = RunIdentity.labels(runs.map(\.identity), width: width)
+        return zip(runs, labels).map { run, label in
+            run.settings != nil || run.name.count <= width ? (run.settings != nil ? label : run.name) : String(run.name.prefix(max(width - 1, 0))) + "…"
         }
-        // Still too long: cut on purpose, and say so with an ellipsis.
-        return labels.map { $0.count <= width ? $0 : String($0.prefix(max(width - 1, 0))) + "…" }
+    }
+
+    /// A run's key settings in a few words ("skip 1 · deputies 9"; "run.json unreadable"
+    /// when its config could not be read).
+    static func detail(_ run: RunSnapshot) -> String {
+        guard let s = run.settings else { return "run.json unreadable" }
+        switch run.method {
+        case .triplet: return s.medianNegative ? "median negative" : "skip \(s.skip) · deputies \(s.deputies)"
+        case .moco: return "queue \(s.queueSize) · τ \(s.mocoTemperature)"
+        case .simclr: return "τ \(s.simclrTemperature)"
+        case .byol: return "momentum \(s.targetMomentum)"
+        case .supervised: return "goal line"
+        }
     }
 
     /// A run's settings ("skip 11 · deputies 9") shortened on purpose to fit `width`

@@ -22,7 +22,7 @@ enum RunsPanel {
             + (showSettings ? Formatting.padded(snapshot.watching ? "where" : "settings", detailWidth) + " " : "")
             + "status    epoch   " + Formatting.padded("progress", barWidth) + "     loss   img/s " + (showTimes ? "train+eval " : "") + "ETA"
         grid.put(header, x: inner.x, y: inner.y, ink: .dim, limit: inner.width)
-        let labels = Formatting.runLabels(snapshot.runs.map(\.name), width: nameWidth)
+        let labels = Formatting.runLabels(snapshot.runs, width: nameWidth)
         let visible = inner.height - 1
         let first = max(0, min(state.selectedRun - visible + 1, snapshot.runs.count - visible))
         for (row, index) in (first..<min(snapshot.runs.count, first + visible)).enumerated() {
@@ -42,9 +42,9 @@ enum RunsPanel {
                 grid.put(Formatting.padded(text, width), x: x, y: y, ink: ink, reverse: selected, limit: inner.x + inner.width - x)
                 x += width + 1
             }
-            column(labels[index], nameWidth, run.forkedAt != nil ? .fork : .method(run.method.rawValue))
+            column(labels[index], nameWidth, run.forkedAt != nil ? .fork : .method(run.method))
             if showSettings {
-                column(snapshot.watching ? Formatting.place(run.place, width: detailWidth) : Formatting.settings(run.detail, width: detailWidth),
+                column(snapshot.watching ? Formatting.place(run.place, width: detailWidth) : Formatting.settings(Formatting.detail(run), width: detailWidth),
                        detailWidth, snapshot.watching ? .dim : .normal)
             }
             // A collapsed run keeps training, but its status says so in red.

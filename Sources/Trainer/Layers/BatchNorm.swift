@@ -86,7 +86,7 @@ public final class BatchNorm: Layer {
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
-        guard let x = savedInput?.data else { return nil }
+        guard let x = savedInput?.data else { preconditionFailure("BatchNorm.backward called before forward") }
         let c = channels
         let rows = outputGradient.count / c
         let sumG = sumGradient.data, sumGNormalised = sumGradientNormalised.data
@@ -95,7 +95,7 @@ public final class BatchNorm: Layer {
             wb_batchnorm_gradient_sums(outputGradient.data, x, mean.data, inverseStd.data, Int64(rows), Int64(c), g, b,
                                        relu ? 1 : 0, sumG, sumGNormalised, work.baseAddress)
         }
-        let dScale = scale.gradient.data, dShift = shift.gradient.data
+        let dScale = scale.accumulatedGradient().data, dShift = shift.accumulatedGradient().data
         for j in 0..<c {
             dScale[j] += sumGNormalised[j]
             dShift[j] += sumG[j]

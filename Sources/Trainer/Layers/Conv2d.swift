@@ -114,16 +114,16 @@ public final class Conv2d: Layer {
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
         let pixelsPerImage = height * width
         if let bias {
-            let g = bias.gradient.data
+            let g = bias.accumulatedGradient().data
             for p in 0..<(batch * pixelsPerImage) {
                 let row = outputGradient.data + p * outputChannels
                 for j in 0..<outputChannels { g[j] += row[j] }
             }
         }
-        guard let input else { return nil }
+        guard let input else { preconditionFailure("Conv2d.backward called before forward") }
         if isDirect {
             wb_conv3x3_single_weight_gradient(input.data, outputGradient.data, Int64(batch), Int64(height),
-                                              Int64(width), Int64(outputChannels), weight.gradient.data,
+                                              Int64(width), Int64(outputChannels), weight.accumulatedGradient().data,
                                               directScratch)
             // The direct path's weight gradient is done; only an input gradient needs the chunks.
             guard needsInputGradient else { return nil }
@@ -138,7 +138,7 @@ public final class Conv2d: Layer {
             if !isDirect {
                 gather(from: input, first: first, images: images)
                 BLAS.gemm(transposeA: true, m: outputChannels, n: patchSize, k: pixels,
-                          a: dy, b: columns.data, beta: 1, c: weight.gradient.data)
+                          a: dy, b: columns.data, beta: 1, c: weight.accumulatedGradient().data)
             }
             guard needsInputGradient else { return }
             BLAS.gemm(m: pixels, n: patchSize, k: outputChannels, a: dy, b: weight.value.data, c: columnGradient.data)

@@ -5,8 +5,9 @@ public final class Parameter {
     /// A short name for checkpoints and error messages ("linear.weight").
     public let name: String
     public let value: Tensor
-    /// The gradient accumulated since the last `clearGradient()` (zeros right after it).
-    public var gradient: Tensor {
+    /// The gradient accumulated since the last `clearGradient()` (zeros right after it). A
+    /// method, not a property: after a clear it writes the zeros the clear left pending.
+    public func accumulatedGradient() -> Tensor {
         if isCleared {
             storage.zero()
             isCleared = false
@@ -44,8 +45,9 @@ public final class Parameter {
 ///
 /// `forward` returns a tensor the layer owns and reuses; it stays valid until the next
 /// forward call. `backward` takes the gradient of the loss with respect to that output,
-/// adds the parameter gradients into `Parameter.gradient`, and returns the gradient with
-/// respect to the input (also layer-owned), or nil when `needsInputGradient` is false.
+/// adds the parameter gradients into each `Parameter`'s accumulated gradient, and returns the
+/// gradient with respect to the input (also layer-owned), or nil when `needsInputGradient` is
+/// false. A backward with no forward before it is a programming error and traps.
 public protocol Layer: AnyObject {
     /// Learnable parameters, in a fixed order.
     var parameters: [Parameter] { get }

@@ -44,14 +44,14 @@ public final class Linear: Layer {
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
-        guard let input = savedInput else { return nil }
+        guard let input = savedInput else { preconditionFailure("Linear.backward called before forward") }
         let n = input.rows
         // dW += dYᵀ · X (dW = dYᵀ · X when the gradient was just cleared)
         let (dW, beta) = weight.gradientForProduct()
         BLAS.gemm(transposeA: true, m: outputs, n: inputs, k: n,
                   a: outputGradient.data, b: input.data, beta: beta, c: dW.data)
         if let bias {
-            let g = bias.gradient.data
+            let g = bias.accumulatedGradient().data
             for r in 0..<n {
                 let row = outputGradient.data + r * outputs
                 for j in 0..<outputs { g[j] += row[j] }

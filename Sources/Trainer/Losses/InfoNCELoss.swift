@@ -9,7 +9,7 @@ public final class InfoNCELoss {
     private let logits = Tensor(shape: [0, 0])
     private let rows = ContrastiveRows()
     /// Share of the negative softmax weight on same-class queue entries (NaN without labels).
-    public private(set) var sameClassRepulsionShare: Float = .nan
+    public private(set) var prOmegaMeasured: Float = .nan
 
     public init(temperature: Float = 0.2) { self.temperature = temperature }
 
@@ -36,7 +36,7 @@ public final class InfoNCELoss {
         }
         // Each row becomes ∂loss_i/∂logits: softmax minus 1 at the positive (column 0).
         rows.softmax(logits.data, rows: m, columns: columns, columnLabels: labelled ? .own : .none)
-        sameClassRepulsionShare = labelled ? Float(rows.meanShare) : .nan
+        prOmegaMeasured = labelled ? Float(rows.meanShare) : .nan
         let total = rows.lossSum
         // dq_i = (G_i0 · k_i + Σ_j G_ij · u_j) / (τ m)
         gradient.resize(q.shape)

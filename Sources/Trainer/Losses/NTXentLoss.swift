@@ -10,7 +10,7 @@ public final class NTXentLoss {
     private let similarities = Tensor(shape: [0, 0])
     private let rows = ContrastiveRows()
     /// Share of each anchor's negative softmax weight on same-class rows, averaged (NaN without labels).
-    public private(set) var sameClassRepulsionShare: Float = .nan
+    public private(set) var prOmegaMeasured: Float = .nan
 
     public init(temperature: Float = 0.5) { self.temperature = temperature }
 
@@ -27,7 +27,7 @@ public final class NTXentLoss {
         }
         // Each row becomes ∂loss_i/∂logits: softmax over k ≠ i, minus 1 at the positive.
         rows.softmax(similarities.data, rows: m, columns: m, columnLabels: labels == nil ? .none : .rowLabels)
-        sameClassRepulsionShare = labels == nil ? .nan : Float(rows.meanShare)
+        prOmegaMeasured = labels == nil ? .nan : Float(rows.meanShare)
         let total = rows.lossSum
         // z_i appears in every row's logits and every column's: dz = (G + Gᵀ) z / (τ m).
         gradient.resize(z.shape)

@@ -34,7 +34,7 @@ public final class TruncatedTripletLoss {
     /// ∂loss/∂p after a call.
     public let gradient = Tensor(shape: [0, 0])
     /// Fraction of selected deputies that share the anchor's class (NaN without labels).
-    public private(set) var falseNegativeRate: Float = .nan
+    public private(set) var prOmegaMeasured: Float = .nan
     private let similarities = Tensor(shape: [0, 0])
     /// Per-anchor workspaces of the C kernel, sized on first use: hinge, same-class deputies,
     /// and index scratch for the ranking.
@@ -78,7 +78,7 @@ public final class TruncatedTripletLoss {
             for i in 0..<n { falseNegatives += Int(sameClass[i]) }
         }
         let selected = 2 * n * ranks.count
-        falseNegativeRate = !labelled || selected == 0 ? .nan : Float(falseNegatives) / Float(selected)
+        prOmegaMeasured = !labelled || selected == 0 ? .nan : Float(falseNegatives) / Float(selected)
         return total
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import TensorCore
+import Vocabulary
 
 /// The online/target pair of BYOL, shared by BYOL's regression loss and the truncated
 /// triplet loss: online backbone + projector + predictor, target an EMA of backbone +
@@ -58,7 +59,7 @@ public final class BootstrapMethod: TrainingMethod {
         if let g = normalise.backward(triplet.gradient, needsInputGradient: true) {
             _ = online.backward(g, needsInputGradient: false)
         }
-        return StepOutcome(loss: value, falseNegativeShare: triplet.falseNegativeRate)
+        return StepOutcome(loss: value, prOmegaMeasured: triplet.prOmegaMeasured)
     }
 
     /// τ = 1 − (1 − τ_base)·(cos(π·progress) + 1)/2 (or τ_base when fixed), then

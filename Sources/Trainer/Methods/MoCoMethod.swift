@@ -1,4 +1,5 @@
 import TensorCore
+import Vocabulary
 
 /// MoCo v2: queries from the online encoder, keys from its momentum copy, negatives from a
 /// FIFO queue of past keys; both view orders are used as queries.
@@ -62,7 +63,7 @@ public final class MoCoMethod: TrainingMethod {
             _ = encoder.backward(g, needsInputGradient: false)
         }
         enqueue(swappedKeys)
-        return StepOutcome(loss: value, falseNegativeShare: loss.sameClassRepulsionShare)
+        return StepOutcome(loss: value, prOmegaMeasured: loss.prOmegaMeasured)
     }
 
     public func afterUpdate(progress: Double) {

@@ -1,4 +1,5 @@
 import TensorCore
+import Vocabulary
 
 /// SimCLR: NT-Xent over the normalised projections of both views.
 public final class SimCLRMethod: TrainingMethod {
@@ -24,6 +25,6 @@ public final class SimCLRMethod: TrainingMethod {
         if let g = normalise.backward(loss.gradient, needsInputGradient: true) {
             _ = encoder.backward(g, needsInputGradient: false)
         }
-        return StepOutcome(loss: value, falseNegativeShare: loss.sameClassRepulsionShare)
+        return StepOutcome(loss: value, prOmegaMeasured: loss.prOmegaMeasured)
     }
 }

@@ -1,4 +1,5 @@
 import TensorCore
+import Vocabulary
 
 /// The goal line: a linear classifier on the backbone, trained with cross-entropy on the
 /// same augmented views as the self-supervised methods.

@@ -1,4 +1,5 @@
 import TensorCore
+import Vocabulary
 
 /// One self-supervised (or supervised) method: how a batch of two views becomes a loss and
 /// gradients, and what state it keeps beside the optimised parameters.

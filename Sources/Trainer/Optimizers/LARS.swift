@@ -27,7 +27,7 @@ public final class LARS: Optimizer {
         guard p.isWeight else { return 1 }
         let n = p.value.count
         let weightNorm = BLAS.norm(count: n, p.value.data)
-        let gradientNorm = BLAS.norm(count: n, p.gradient.data)
+        let gradientNorm = BLAS.norm(count: n, p.accumulatedGradient().data)
         guard weightNorm > 0, gradientNorm > 0 else { return 1 }
         return trustCoefficient * weightNorm / (gradientNorm + weightDecay * weightNorm)
     }
@@ -36,7 +36,7 @@ public final class LARS: Optimizer {
         for (p, v) in zip(parameters, velocities) {
             let ratio = trustRatio(for: p)
             let decay = p.isWeight ? weightDecay : 0
-            let w = p.value.data, g = p.gradient.data, m = v.data
+            let w = p.value.data, g = p.accumulatedGradient().data, m = v.data
             let scaled = learningRate * ratio
             for i in 0..<p.value.count {
                 m[i] = momentum * m[i] + scaled * (g[i] + decay * w[i])

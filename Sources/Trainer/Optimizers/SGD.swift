@@ -20,7 +20,7 @@ public final class SGD: Optimizer {
 
     public func step(learningRate: Float) {
         for (p, v) in zip(parameters, velocities) {
-            wb_sgd_momentum(p.value.data, p.gradient.data, v.data, Int64(p.value.count), momentum,
+            wb_sgd_momentum(p.value.data, p.accumulatedGradient().data, v.data, Int64(p.value.count), momentum,
                             p.isWeight ? weightDecay : 0, learningRate)
         }
     }

@@ -1,4 +1,4 @@
-import Analysis
+import Evaluation
 import TensorCore
 
 /// End-of-epoch evaluation: representations of the un-augmented train and test images

@@ -1,4 +1,5 @@
 import Foundation
+import Vocabulary
 
 /// An experiment file: a JSON object naming the runs of one experiment, so that a
 /// comparison or an ablation is a file that can be shipped, read and run again.

@@ -1,5 +1,6 @@
-import Analysis
+import Evaluation
 import Foundation
+import Vocabulary
 
 /// The runs of a submitted experiment, resolved (every method × seed × setting, with the
 /// flags given on top), kept in its output folder as `experiment-runs.json`: what each

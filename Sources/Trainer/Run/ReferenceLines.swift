@@ -1,6 +1,7 @@
-import Analysis
+import Evaluation
 import Foundation
 import Synchronization
+import Vocabulary
 
 /// The reference lines of a run's accuracy plots, kept in its folder as `references.json`:
 /// kNN and linear-probe accuracy of the raw normalised pixels, and of the same network at
@@ -27,8 +28,8 @@ public struct ReferenceLines: Sendable, Codable, Equatable {
     }
 
     /// For exports and the screen.
-    public var analysis: Analysis.References {
-        Analysis.References(pixelsKNN: pixels.knn, pixelsLinear: pixels.linear,
+    public var analysis: Evaluation.References {
+        Evaluation.References(pixelsKNN: pixels.knn, pixelsLinear: pixels.linear,
                             randomInitKNN: randomInit?.knn, randomInitLinear: randomInit?.linear)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
-import Analysis
+import Evaluation
+import Vocabulary
 
 /// Everything that determines a run's results. Two runs with equal configs and equal data
 /// produce the same metrics (timing aside).
@@ -58,32 +59,29 @@ public struct RunConfig: Sendable, Codable, Equatable {
         return backbone == .convnet ? 10 : 20
     }
 
+    /// What tells the run from the others of its experiment (method, negative, seed, fork).
+    public var identity: RunIdentity {
+        let negative: RunIdentity.Negative = settings.medianNegative
+            ? .median : .truncated(skip: settings.skip, deputies: settings.deputies)
+        return RunIdentity(method: method, negative: negative, seed: seed, forkEpoch: fork?.epoch)
+    }
+
     /// The folder name of the run inside the output folder; seeds other than 0 are named.
-    public var name: String { name(withSeed: true) }
+    public var name: String { identity.folderName }
 
     /// The name of the run's seed group: its name without the seed (`triplet-skip1-dep9`
     /// for every seed; `…-fork-e5` for the forks at epoch 5 of every seed of a parent).
-    public var groupName: String { name(withSeed: false) }
-
-    private func name(withSeed: Bool) -> String {
-        var name = method.rawValue
-        if method == .triplet {
-            name += settings.medianNegative ? "-median" : "-skip\(settings.skip)-dep\(settings.deputies)"
-        }
-        if withSeed && seed != 0 { name += "-seed\(seed)" }
-        if let fork { name += "-fork-e\(fork.epoch)" }
-        return name
-    }
+    public var groupName: String { identity.groupName }
 
     /// The config without its seed, as canonical JSON: runs are seeds of one configuration
     /// exactly when these agree (`RunGrouping`).
-    public var identity: String {
+    public var configKey: String {
         var unseeded = self
         unseeded.seed = 0
         // A fork's parent differs by seed as the fork does: forks of every seed of one parent
         // setting, at one epoch, are seeds of one fork setting.
         if var fork = unseeded.fork {
-            let parentGroup = RunMetrics.groupName(of: fork.parentName)
+            let parentGroup = RunIdentity.groupName(ofFolderName: fork.parentName)
             fork.parentFolder = (fork.parentFolder as NSString).deletingLastPathComponent + "/" + parentGroup
             fork.parentName = parentGroup
             unseeded.fork = fork
@@ -118,6 +116,11 @@ public struct RunConfig: Sendable, Codable, Equatable {
         }
         walk(object, "")
         return out
+    }
+
+    /// The run's data set (`data`, cut to `trainLimit`), or a one-line error naming it.
+    public func loadData() throws(DataError) -> Dataset {
+        try DataCatalog.load(data).limitingTrain(to: trainLimit)
     }
 
     /// Problems found before any work starts, one line each; empty when the config is usable.

@@ -1,5 +1,6 @@
-import Analysis
+import Evaluation
 import Foundation
+import Vocabulary
 
 /// One run's folder: `run.json`, `metrics.csv` and `checkpoint.bin`, each replaced
 /// atomically so that a killed process leaves the previous complete version behind.
@@ -92,7 +93,7 @@ public struct RunFolder: Sendable {
     }
 
     /// Writes the whole metrics table (header and one row per epoch).
-    public func writeMetrics(_ rows: [EpochMetrics], run: String, method: String) throws(RunError) {
+    public func writeMetrics(_ rows: [EpochMetrics], run: String, method: MethodKind) throws(RunError) {
         let text = EpochMetrics.csvHeader + EpochMetrics.csv(rows, run: run, method: method)
         do { try AtomicFile.write(text, to: metricsPath) } catch { throw RunError(error.description) }
     }
@@ -146,21 +147,16 @@ public struct RunFolder: Sendable {
         if referenceBytes != nil && references == nil {
             unreadable.append("\(referencesPath): not valid reference lines; the raw-pixel and random-init lines are left out")
         }
-        let truncated = record.config.method == .triplet && !record.config.settings.medianNegative
-        let distances = centres?.distances, names = centres?.classNames ?? []
-        var metrics = RunMetrics(run: record.name, method: record.config.method.rawValue,
-                          skip: truncated ? record.config.settings.skip : nil,
-                          deputies: truncated ? record.config.settings.deputies : nil,
-                          seed: record.config.seed, rows: rows, centreDistances: distances, classNames: names)
+        var metrics = RunMetrics(record.config.identity, run: record.name, rows: rows, centreDistances: centres?.distances,
+                                 classNames: centres?.classNames ?? [])
         metrics.references = references?.analysis
         metrics.unreadable = unreadable
         metrics.evaluation = record.evaluation
         metrics.forkedFrom = record.config.fork.map { ($0.parentName, $0.epoch) }
-        metrics.identity = record.config.identity
-        metrics.group = record.config.groupName
+        metrics.configKey = record.config.configKey
         metrics.folder = path
         metrics.batch = record.config.batch
-        metrics.finished = record.status == .done || record.status == .diverged
+        metrics.finished = record.status.hasEnded
         metrics.plannedEpochs = record.config.epochs
         return metrics
     }

@@ -1,11 +1,6 @@
-import Analysis
+import Evaluation
 import Foundation
-
-/// Where a run stands. `failed`: its files could not be written (read-only, vanished or
-/// full output folder); what was written before stays, and `--resume` continues from it.
-public enum RunStatus: String, Sendable, Codable {
-    case queued, running, paused, done, diverged, stopped, failed
-}
+import Vocabulary
 
 /// The contents of `run.json`: what the run is, on what data, and how it went.
 public struct RunRecord: Sendable, Codable, Equatable {

@@ -1,4 +1,4 @@
-import Analysis
+import Evaluation
 import Foundation
 
 /// What the scheduler reports while it works.
@@ -45,16 +45,21 @@ public enum RunScheduler {
         }
     }
 
+    /// The one scheduling policy of side-by-side runs: of the runs that can go on, the least
+    /// advanced (lowest next epoch), one already inside its epoch before one not started on
+    /// it, then the first listed; so curves grow together, epoch by epoch in turn.
+    public static func leastAdvanced(_ runs: [TrainingRun], canGoOn: (TrainingRun) -> Bool) -> TrainingRun? {
+        runs.filter { !$0.isFinished && canGoOn($0) }
+            .min { a, b in (a.nextEpoch, a.stepInEpoch > 0 ? 0 : 1) < (b.nextEpoch, b.stepInEpoch > 0 ? 0 : 1) }
+    }
+
     /// Advances all runs to their last epoch; returns the failures, one line each.
     @discardableResult
     public static func runAll(_ runs: [TrainingRun], events: (RunEvent) -> Void = { _ in }) -> [String] {
         var failures: [String] = []
         var failed = Set<ObjectIdentifier>()
         for run in runs where run.record.status == .done { events(.alreadyComplete(run)) }
-        // The least advanced run that can go on (the first of them in the given order).
-        func next() -> TrainingRun? {
-            runs.lazy.filter { !$0.isFinished && !failed.contains(ObjectIdentifier($0)) }.min { $0.nextEpoch < $1.nextEpoch }
-        }
+        func next() -> TrainingRun? { leastAdvanced(runs) { !failed.contains(ObjectIdentifier($0)) } }
         while let run = next() {
             let epoch = run.nextEpoch
             do {
@@ -72,7 +77,12 @@ public enum RunScheduler {
         if let signal = StopSignal.pending {
             let unfinished = runs.filter { !$0.isFinished }
             for run in unfinished {
-                run.markEnded(.stopped, message: "stopped by \(StopSignal.name(signal)) during epoch \(run.nextEpoch); --resume continues it")
+                do {
+                    try run.markEnded(.stopped, message: "stopped by \(StopSignal.name(signal)) during epoch \(run.nextEpoch); --resume continues it")
+                } catch {
+                    failures.append(error.description)
+                    events(.failed(run, message: error.description))
+                }
             }
             events(.stopped(signal: signal, runs: unfinished))
         }

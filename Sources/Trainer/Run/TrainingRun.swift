@@ -1,6 +1,7 @@
-import Analysis
+import Evaluation
 import Foundation
 import TensorCore
+import Vocabulary
 
 /// One method trained on one data set, epoch by epoch, with its run folder kept current:
 /// after every epoch the metrics row, the record and a checkpoint are written, so the run
@@ -13,24 +14,22 @@ public final class TrainingRun {
     private let lock: RunFolderLock
     public private(set) var record: RunRecord
     public private(set) var metrics: [EpochMetrics] = []
-    let method: TrainingMethod
-    let optimizer: SGD
+    /// The step every epoch repeats (method, optimiser, augmentation and their workspaces).
+    let step: TrainingStep
+    var method: TrainingMethod { step.method }
+    var optimizer: SGD { step.optimizer }
+    var augmenter: Augmenter { step.augmenter }
     let schedule: CosineSchedule
-    let augmenter: Augmenter
     private(set) var evaluator: Evaluator
     var rng: RandomGenerator
     var globalStep = 0
     var wallSeconds = 0.0
-    private let views = Tensor(shape: [0, 0])
     private var order: [Int]
     /// What this run trains on (for self-supervised runs on STL-10, perhaps the unlabeled
     /// split, whose labels are −1), and whether every one of its images has a label: the
     /// measured same-class share needs labels.
     private let trainingImages: ImageSet
     private let labelled: Bool
-    private var stepLabels: [Int] = []
-    /// The augmentation's draws for one batch (a workspace reused every step).
-    private var viewDraws: [AugmentationDraw] = []
 
     /// Images per step times steps per epoch: the last partial batch is dropped.
     public var stepsPerEpoch: Int { trainingImages.count / config.batch }
@@ -55,13 +54,9 @@ public final class TrainingRun {
         trainingImages = images
         labelled = images.labels.allSatisfy { $0 >= 0 }
         rng = RandomGenerator(seed: config.seed)
-        method = MethodFactory.make(config.method, settings: config.settings, backbone: config.backbone,
-                                    imageSide: data.side, channels: data.channels, classCount: data.classCount, rng: &rng)
-        optimizer = SGD(parameters: method.optimisedParameters, momentum: 0.9, weightDecay: config.weightDecay)
-        let steps = images.count / config.batch
-        schedule = CosineSchedule(baseRate: config.learningRate, warmupSteps: steps, totalSteps: steps * config.epochs)
-        augmenter = Augmenter(backbone: config.backbone, data: data)
-        evaluator = Evaluator(data: data, augmenter: augmenter)
+        step = TrainingStep(config: config, data: data, rng: &rng)
+        schedule = Self.schedule(config, trainingImages: images.count)
+        evaluator = Evaluator(data: data, augmenter: step.augmenter)
         order = Array(0..<images.count)
         record = RunRecord(name: config.name, config: config, dataSet: data.name, dataChecksum: data.checksum,
                            trainImages: data.train.count, testImages: data.test.count)
@@ -105,6 +100,18 @@ public final class TrainingRun {
             try folder.create()
             try folder.write(record)
         }
+    }
+
+    /// The learning rate of every step of a run of `config`: warm-up over the first epoch,
+    /// then cosine decay to 0 at the last.
+    static func schedule(_ config: RunConfig, trainingImages: Int) -> CosineSchedule {
+        let steps = trainingImages / config.batch
+        return CosineSchedule(baseRate: config.learningRate, warmupSteps: steps, totalSteps: steps * config.epochs)
+    }
+
+    /// The share of a run's steps done after its `step`-th (what raises the target momentum).
+    static func progress(afterStep step: Int, _ config: RunConfig, stepsPerEpoch: Int) -> Double {
+        Double(step) / Double(max(1, stepsPerEpoch * config.epochs))
     }
 
     /// "the labelled train split (50,000 images)", "the unlabeled split (100,000 images)", ….
@@ -194,7 +201,7 @@ public final class TrainingRun {
         references = parent.readReferences()
         noteThisProcess()
         try folder.create()
-        try folder.writeMetrics(metrics, run: config.name, method: config.method.rawValue)
+        try folder.writeMetrics(metrics, run: config.name, method: config.method)
         try folder.write(makeCheckpoint(epoch: fork.epoch))
         if let references { try folder.write(references) }
         try folder.write(record)
@@ -249,20 +256,17 @@ public final class TrainingRun {
         let started = Date()
         let n = config.batch, steps = stepsPerEpoch
         let indices = order[(p.step * n)..<((p.step + 1) * n)]
-        augmenter.makeViews(of: trainingImages, indices: indices, into: views, draws: &viewDraws, rng: &rng)
-        optimizer.zeroGradients()
-        if stepLabels.count != n { stepLabels = [Int](repeating: 0, count: n) }
-        for (i, index) in indices.enumerated() { stepLabels[i] = trainingImages.labels[index] }
-        let outcome = method.computeGradients(views: views, labels: stepLabels[...])
+        step.augment(trainingImages, indices: indices, rng: &rng)
+        let outcome = step.gradients()
         guard outcome.loss.isFinite else {
             try diverge(at: epoch, loss: Double(outcome.loss), message: "loss became \(outcome.loss.isNaN ? "NaN" : "infinite") at epoch \(epoch), step \(p.step + 1) (learning rate \(config.learningRate)); run stopped")
         }
-        optimizer.step(learningRate: schedule.rate(at: globalStep))
+        let rate = schedule.rate(at: globalStep)
         globalStep += 1
-        method.afterUpdate(progress: Double(globalStep) / Double(max(1, steps * config.epochs)))
+        step.update(learningRate: rate, progress: Self.progress(afterStep: globalStep, config, stepsPerEpoch: steps))
         p.lossSum += Double(outcome.loss)
         p.lastLoss = outcome.loss
-        if labelled, let share = outcome.falseNegativeShare, share.isFinite {
+        if labelled, let share = outcome.prOmegaMeasured, share.isFinite {
             p.shareSum += Double(share)
             p.shareCount += 1
         }
@@ -300,7 +304,7 @@ public final class TrainingRun {
         row.wallSeconds = wallSeconds
         metrics.append(row)
         do {
-            try folder.writeMetrics(metrics, run: config.name, method: config.method.rawValue)
+            try folder.writeMetrics(metrics, run: config.name, method: config.method)
             try folder.writeCentreDistances(distances, classNames: data.classNames)
             try folder.write(makeCheckpoint(epoch: epoch))
             if epoch == 0 || references == nil { try writeReferences() }
@@ -337,12 +341,16 @@ public final class TrainingRun {
     }
 
     /// Marks the run as ended early (stopped by the user, or diverged) and records why.
-    public func markEnded(_ status: RunStatus, message: String) {
+    /// Records in run.json that the run ended with `status`; throws when run.json cannot be
+    /// written (the run then reads as it was in its last written state, which `--resume` takes).
+    public func markEnded(_ status: RunStatus, message: String) throws(RunError) {
         record.status = status
         record.message = message
         record.endedAt = Date()
         progress = nil
-        try? folder.write(record)
+        do { try folder.write(record) } catch {
+            throw RunError("\(config.name): \(message), but its run.json could not record it: \(error.description)")
+        }
     }
 
     /// Adds `epoch`'s row marked diverged (with its loss, no evaluation), marks the run
@@ -351,13 +359,15 @@ public final class TrainingRun {
         var row = EpochMetrics(epoch: epoch)
         row.loss = loss
         row.diverged = true
-        try? folder.writeMetrics(metrics + [row], run: config.name, method: config.method.rawValue)
+        do { try folder.writeMetrics(metrics + [row], run: config.name, method: config.method) } catch {
+            try stop(.diverged, message: "\(message) (its diverged row could not be written: \(error.description))")
+        }
         try stop(.diverged, message: message)
     }
 
     /// Marks the run as ended early and throws the reason.
     public func stop(_ status: RunStatus, message: String) throws(RunError) -> Never {
-        markEnded(status, message: message)
+        try markEnded(status, message: message)
         throw RunError("\(config.name): \(message)")
     }
 

@@ -1,6 +1,7 @@
-import Analysis
+import Evaluation
 import Foundation
 import Synchronization
+import Vocabulary
 
 /// The workbench on an experiment that other processes train (a headless `compare`, the
 /// tasks of a `submit`ted array on other nodes, a folder synced from another machine): a
@@ -62,7 +63,7 @@ public final class FolderWatch: WorkbenchSource {
                     }
                     return
                 }
-                message = command == .export ? reader.export() : Self.refusal(command)
+                message = Self.refusal(command)
             }
             if Date().timeIntervalSince(lastScan) >= interval || message != nil {
                 lastScan = Date()
@@ -96,7 +97,7 @@ public final class FolderWatch: WorkbenchSource {
         case .queueTriplet, .queueSweep: what = "queueing runs"
         case .addSeed: what = "adding a seed"
         case .fork: what = "forking a run"
-        case .export, .quit: what = "this"
+        case .quit: what = "this"
         }
         return "watching: \(what) is up to the process that trains the runs"
     }
@@ -137,10 +138,7 @@ private final class FolderReader {
             if let run = read(name) { return Self.snapshot(of: run, now: now) }
             if let submitted = listed.first(where: { $0.name == name }) { return RunSnapshot(config: submitted) }
             // A run folder whose run.json cannot be read yet (a half-synced copy): its name, nothing else.
-            var unread = RunSnapshot(config: RunConfig(method: .simclr))
-            unread.name = name
-            unread.detail = "run.json unreadable"
-            return unread
+            return RunSnapshot(RunIdentity(method: .simclr), name: name, settings: nil, status: .queued, epochsDone: -1, totalEpochs: 0)
         }
     }
 
@@ -158,20 +156,6 @@ private final class FolderReader {
         snapshot.truncationPrediction = classes.flatMap { TruncationPrediction(classes: $0, batch: template.batch) }
         snapshot.references = seen.values.sorted { $0.record.name < $1.record.name }.lazy.compactMap(\.metrics.references).first
         return snapshot
-    }
-
-    /// Exports every readable run as the trainer's `e` does; returns the status line.
-    func export() -> String {
-        let folder = out + "/export"
-        let metrics = seen.values.map(\.metrics).sorted { $0.run < $1.run }
-        guard !metrics.isEmpty else { return "export: no run has finished an epoch yet" }
-        do {
-            let result = try Exporter().export(metrics, dataName: seen.values.first?.record.dataSet ?? "", to: folder)
-            let notes = metrics.flatMap(\.unreadable) + result.notes
-            return "exported \(result.written.count) files to \(folder)" + (notes.first.map { " (\($0))" } ?? "")
-        } catch {
-            return "export failed: \(error)"
-        }
     }
 
     private func submittedRuns() -> [RunConfig] {

@@ -1,32 +1,15 @@
-import Analysis
+import Evaluation
+import Vocabulary
 
-/// What the screen shows of one run: an immutable copy taken by the trainer thread.
+/// What the screen shows of one run: an immutable copy taken by the trainer thread, in
+/// typed values; the screen formats them.
 public struct RunSnapshot: Sendable, Equatable {
-    /// What the run's seed group is keyed by: its identity (a name's group for snapshots
-    /// made without one).
-    public var seedGroupKey: String { identity.isEmpty ? RunMetrics.groupName(of: name) : identity }
-    /// The seed group's name as shown.
-    public var seedGroupLabel: String { groupName.isEmpty ? RunMetrics.groupName(of: name) : groupName }
-
-    /// The run as the analysis functions take it (rows, truncation setting, fork epoch), in
-    /// its seed group by key.
-    public var asRunMetrics: RunMetrics {
-        var metrics = RunMetrics(run: name, method: method.rawValue, skip: skip, deputies: deputies, seed: seed, rows: self.metrics)
-        metrics.identity = seedGroupKey
-        metrics.group = seedGroupKey
-        metrics.forkedFrom = forkedAt.map { ("", $0) }
-        metrics.finished = status == .done || status == .diverged
-        metrics.plannedEpochs = totalEpochs
-        return metrics
-    }
-
+    /// The run's folder name.
     public var name: String
-    public var method: MethodKind
-    /// Key settings in a few words ("skip 1 · deputies 9").
-    public var detail: String
-    public var skip: Int?
-    /// The deputies of a truncated triplet run (nil for other methods).
-    public var deputies: Int?
+    /// What the run is: method, triplet negative, seed, fork epoch.
+    public var identity: RunIdentity
+    /// The method's settings; nil when the run's config could not be read (a half-copied folder).
+    public var settings: MethodSettings?
     public var status: RunStatus
     public var paused: Bool
     /// Epochs finished (0 once the initial evaluation is done; −1 before).
@@ -39,25 +22,41 @@ public struct RunSnapshot: Sendable, Equatable {
     public var etaSeconds: Double?
     public var metrics: [EpochMetrics]
     public var message: String?
-    /// The epoch a fork started from (its curve is drawn from there, in a related colour).
-    public var forkedAt: Int?
-    /// The run's config without its seed (`RunConfig.identity`): runs are one seed group on
-    /// screen exactly when these agree, as in exports.
-    public var identity: String = ""
-    /// The seed group's name (`RunConfig.groupName`), and the run's seed.
-    public var groupName: String = ""
-    public var seed: UInt64 = 0
+    /// The run's config without its seed (`RunConfig.configKey`): runs are one seed group on
+    /// screen exactly when these agree, as in exports (empty: grouped by identity alone).
+    public var configKey: String = ""
 
-    public init(name: String, method: MethodKind, detail: String, skip: Int?, status: RunStatus, paused: Bool,
-                epochsDone: Int, totalEpochs: Int, step: Int, stepsPerEpoch: Int, lastLoss: Double?,
-                imagesPerSecond: Double?, etaSeconds: Double?, metrics: [EpochMetrics], message: String?, forkedAt: Int? = nil,
-                deputies: Int? = nil) {
-        self.forkedAt = forkedAt
-        self.deputies = deputies
-        self.name = name
-        self.method = method
-        self.detail = detail
-        self.skip = skip
+    public var method: MethodKind { identity.method }
+    public var skip: Int? { identity.skip }
+    /// The deputies of a truncated triplet run (nil for other methods).
+    public var deputies: Int? { identity.deputies }
+    public var seed: UInt64 { identity.seed }
+    /// The epoch a fork started from (its curve is drawn from there, in a related colour).
+    public var forkedAt: Int? { identity.forkEpoch }
+
+    /// What the run's seed group is keyed by.
+    public var seedGroupKey: String { configKey.isEmpty ? identity.groupName : configKey }
+
+    /// The run as the analysis functions take it (rows, truncation setting, fork epoch), in
+    /// its seed group by key.
+    public var asRunMetrics: RunMetrics {
+        var metrics = RunMetrics(identity, run: name, rows: self.metrics)
+        metrics.configKey = seedGroupKey
+        metrics.group = seedGroupKey
+        metrics.forkedFrom = forkedAt.map { ("", $0) }
+        metrics.finished = status.hasEnded
+        metrics.plannedEpochs = totalEpochs
+        return metrics
+    }
+
+    /// - Parameter name: the folder name (default: the identity's).
+    public init(_ identity: RunIdentity, name: String? = nil, settings: MethodSettings? = MethodSettings(), status: RunStatus,
+                paused: Bool = false, epochsDone: Int, totalEpochs: Int, step: Int = 0, stepsPerEpoch: Int = 0,
+                lastLoss: Double? = nil, imagesPerSecond: Double? = nil, etaSeconds: Double? = nil,
+                metrics: [EpochMetrics] = [], message: String? = nil) {
+        self.name = name ?? identity.folderName
+        self.identity = identity
+        self.settings = settings
         self.status = status
         self.paused = paused
         self.epochsDone = epochsDone
@@ -80,25 +79,8 @@ public struct RunSnapshot: Sendable, Equatable {
     /// A run of `c` that has not started: queued, no epochs, with everything the config
     /// says (name, settings, seed group); the trainer and the watcher fill in the rest.
     public init(config c: RunConfig) {
-        let truncated = c.method == .triplet && !c.settings.medianNegative
-        self.init(name: c.name, method: c.method, detail: Self.detail(of: c), skip: truncated ? c.settings.skip : nil,
-                  status: .queued, paused: false, epochsDone: -1, totalEpochs: c.epochs, step: 0, stepsPerEpoch: 0,
-                  lastLoss: nil, imagesPerSecond: nil, etaSeconds: nil, metrics: [], message: nil,
-                  forkedAt: c.fork?.epoch, deputies: truncated ? c.settings.deputies : nil)
-        identity = c.identity
-        groupName = c.groupName
-        seed = c.seed
-    }
-
-    /// A config's key settings in a few words ("skip 1 · deputies 9").
-    public static func detail(of c: RunConfig) -> String {
-        switch c.method {
-        case .triplet: c.settings.medianNegative ? "median negative" : "skip \(c.settings.skip) · deputies \(c.settings.deputies)"
-        case .moco: "queue \(c.settings.queueSize) · τ \(c.settings.mocoTemperature)"
-        case .simclr: "τ \(c.settings.simclrTemperature)"
-        case .byol: "momentum \(c.settings.targetMomentum)"
-        case .supervised: "goal line"
-        }
+        self.init(c.identity, name: c.name, settings: c.settings, status: .queued, epochsDone: -1, totalEpochs: c.epochs)
+        configKey = c.configKey
     }
 
     /// Fraction of the run done, in [0, 1].
@@ -124,7 +106,7 @@ public struct SessionSnapshot: Sendable, Equatable {
     /// The settings the next queued triplet run will get.
     public var nextSkip: Int
     public var nextDeputies: Int
-    /// The latest thing worth telling the user (an export, an error).
+    /// The latest thing worth telling the user (a command's answer, an error).
     public var message: String
     /// Watching runs trained by other processes (`workbench watch`): keys that act on a
     /// trainer only say so.
@@ -162,6 +144,5 @@ public enum SessionCommand: Sendable, Equatable {
     case addSeed(run: String)
     /// A fork of a triplet run from its latest checkpoint, with the next skip and deputies.
     case fork(run: String)
-    case export
     case quit
 }

@@ -1,4 +1,4 @@
-import Analysis
+import Evaluation
 import Foundation
 import Synchronization
 
@@ -6,8 +6,6 @@ import Synchronization
 /// runs a step at a time, the least advanced run first, so their curves grow side by side.
 /// The UI reads immutable snapshots and sends commands; both cross threads through mutexes.
 public final class TrainingSession: Sendable {
-    /// The truncation thresholds of the reference sweep.
-    public static let sweepSkips = [0, 1, 5, 10, 20, 25, 30, 40, 60, 100]
     /// The most runs a session holds: keys add runs (each keeps its networks in memory, about
     /// 45 MB for the mlp), and a key held down must not fill the machine's memory.
     public static let maximumRuns = 100
@@ -64,15 +62,12 @@ public final class TrainingSession: Sendable {
                 return queue
             }
             // Quit ends at once: commands queued before and behind it (a key storm) are dropped.
-            // Several exports in one batch are one export, after the batch's other commands.
-            var exportAfter = false
             for command in pending {
-                if quitRequested.load(ordering: .relaxed) || !worker.handle(command, deferringExport: &exportAfter) {
+                if quitRequested.load(ordering: .relaxed) || !worker.handle(command) {
                     running = false
                     break
                 }
             }
-            if running && exportAfter { _ = worker.handle(.export) }
             let changed = running ? worker.advanceOnce() : false
             if !pending.isEmpty || changed && Date().timeIntervalSince(lastPublish) > 0.1 || worker.epochJustEnded {
                 publish(worker)
@@ -140,15 +135,6 @@ private final class Worker {
 
     var negatives: Int { template.batch - 1 }
 
-    /// Applies a command, except an export, which it only notes in `deferringExport`.
-    func handle(_ command: SessionCommand, deferringExport: inout Bool) -> Bool {
-        if case .export = command {
-            deferringExport = true
-            return true
-        }
-        return handle(command)
-    }
-
     /// Applies a command; false when the session should end.
     func handle(_ command: SessionCommand) -> Bool {
         switch command {
@@ -156,8 +142,10 @@ private final class Worker {
             if paused.remove(name) == nil { paused.insert(name) }
         case let .stop(name):
             if let run = runs.first(where: { $0.config.name == name }), !run.isFinished {
-                run.markEnded(.stopped, message: "stopped by the user after epoch \(max(run.nextEpoch - 1, 0)); --resume continues it")
-                message = "stopped \(name)"
+                do {
+                    try run.markEnded(.stopped, message: "stopped by the user after epoch \(max(run.nextEpoch - 1, 0)); --resume continues it")
+                    message = "stopped \(name)"
+                } catch { message = error.description }
             }
         case let .adjustSkip(delta):
             nextSkip = min(max(0, nextSkip + delta), max(0, negatives - nextDeputies))
@@ -166,13 +154,11 @@ private final class Worker {
         case .queueTriplet:
             queue(skip: nextSkip)
         case .queueSweep:
-            for skip in TrainingSession.sweepSkips where skip + nextDeputies <= negatives { queue(skip: skip) }
+            for skip in MethodSettings.referenceSweepSkips where skip + nextDeputies <= negatives { queue(skip: skip) }
         case let .addSeed(name):
             addSeed(to: name)
         case let .fork(name):
             fork(name)
-        case .export:
-            export()
         case .quit:
             return false
         }
@@ -255,22 +241,9 @@ private final class Worker {
         }
     }
 
-    private func export() {
-        let folder = out + "/export"
-        do {
-            let metrics = try runs.map { run throws(RunError) in try run.folder.readRunMetrics() }
-            let result = try Exporter().export(metrics, dataName: data.name, to: folder)
-            let notes = metrics.flatMap(\.unreadable) + result.notes
-            message = "exported \(result.written.count) files to \(folder)" + (notes.first.map { " (\($0))" } ?? "")
-        } catch {
-            message = "export failed: \(error)"
-        }
-    }
-
-    /// The run to work on: the least advanced one that can go on (epoch by epoch in turn).
+    /// The run to work on (`RunScheduler.leastAdvanced`), paused runs aside.
     private func nextRun() -> TrainingRun? {
-        runs.filter { !$0.isFinished && !paused.contains($0.config.name) }
-            .min { a, b in (a.nextEpoch, a.stepInEpoch > 0 ? 0 : 1) < (b.nextEpoch, b.stepInEpoch > 0 ? 0 : 1) }
+        RunScheduler.leastAdvanced(runs) { !paused.contains($0.config.name) }
     }
 
     /// One step (or one epoch's evaluation) of one run; false when there was nothing to do.
@@ -303,7 +276,9 @@ private final class Worker {
     func abandonUnfinished() {
         let cause = StopSignal.pending.map { "stopped by \(StopSignal.name($0))" } ?? "workbench closed"
         for run in runs where !run.isFinished {
-            run.markEnded(.stopped, message: "\(cause) during epoch \(run.nextEpoch); --resume continues it")
+            do { try run.markEnded(.stopped, message: "\(cause) during epoch \(run.nextEpoch); --resume continues it") } catch {
+                message = error.description
+            }
         }
     }
 

@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// An RGB colour with components in [0, 1].
 public struct Colour: Sendable, Equatable {
     public var red: Double, green: Double, blue: Double
@@ -28,15 +30,8 @@ public struct Colour: Sendable, Equatable {
         .map { Colour(hex: $0) }
 
     /// The fixed colour of a method, so a method looks the same in every figure.
-    public static func forMethod(_ method: String) -> Colour {
-        switch method {
-        case "simclr": palette[0]
-        case "moco": palette[1]
-        case "byol": palette[2]
-        case "triplet": palette[3]
-        case "supervised": .black
-        default: palette[4]
-        }
+    public static func forMethod(_ method: MethodKind) -> Colour {
+        method.paletteSlot.map { palette[$0] } ?? .black
     }
 
     /// A sequential ramp for an ordered setting, 0 dark purple … 1 yellow-green (viridis's

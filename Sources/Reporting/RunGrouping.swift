@@ -1,3 +1,4 @@
+import Evaluation
 /// The one rule for which runs are seeds of one configuration, used by every figure and
 /// table: runs are pooled only when their identities (config without the seed) agree and
 /// their seeds differ. A fork has its own identity, so it is never a seed of its parent.
@@ -15,7 +16,7 @@ public enum RunGrouping {
                     continue
                 }
             }
-            if let identity = run.identity {
+            if let identity = run.configKey {
                 let key = identity + "\u{0}\(run.seed)"
                 if let first = seenRuns[key] {
                     notes.append("\(run.folder ?? run.run) repeats \(first.folder ?? first.run) (same configuration and seed); counted once")
@@ -26,7 +27,7 @@ public enum RunGrouping {
             kept.append(run)
         }
         // One label per identity; identities that would share a label get their folder's parent.
-        let identities = kept.map { $0.identity ?? $0.group }
+        let identities = kept.map { $0.configKey ?? $0.group }
         let bases = kept.map(\.group)
         var identitiesByLabel: [String: Set<String>] = [:]
         for (base, identity) in zip(bases, identities) { identitiesByLabel[base, default: []].insert(identity) }

@@ -1,10 +1,4 @@
-/// The training methods the workbench compares.
-public enum MethodKind: String, CaseIterable, Sendable, Codable {
-    case simclr, moco, byol, triplet, supervised
-
-    /// Whether the method learns without labels.
-    public var isSelfSupervised: Bool { self != .supervised }
-}
+import Vocabulary
 
 /// The knobs of every method, with the reference defaults; each method reads its own.
 public struct MethodSettings: Sendable, Codable, Equatable {
@@ -31,6 +25,10 @@ public struct MethodSettings: Sendable, Codable, Equatable {
     public var fixedMomentum = false
 
     public init() {}
+
+    /// The truncation thresholds of the reference sweep (`../shared/reference-workloads.md`),
+    /// which `workbench sweep` and the `S` key both train.
+    public static let referenceSweepSkips = [0, 1, 5, 10, 20, 25, 30, 40, 60, 100]
 
     /// Reads settings written by any version: keys added later take their defaults.
     public init(from decoder: Decoder) throws {
@@ -59,10 +57,10 @@ public struct MethodSettings: Sendable, Codable, Equatable {
 public struct StepOutcome: Sendable {
     public var loss: Float
     /// Measured Pr(ω|A) of the step, when the method has negatives.
-    public var falseNegativeShare: Float?
+    public var prOmegaMeasured: Float?
 
-    public init(loss: Float, falseNegativeShare: Float? = nil) {
+    public init(loss: Float, prOmegaMeasured: Float? = nil) {
         self.loss = loss
-        self.falseNegativeShare = falseNegativeShare
+        self.prOmegaMeasured = prOmegaMeasured
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import Vocabulary
+import Evaluation
 
 /// The standard figures of a comparison, built from run metrics.
 public enum Figures {
@@ -7,11 +9,12 @@ public enum Figures {
     static func colours(_ runs: [RunMetrics]) -> [String: Colour] {
         var result: [String: Colour] = [:]
         var used = Set<String>()
-        var spare = Colour.palette.filter { c in !["simclr", "moco", "byol", "triplet"].contains { Colour.forMethod($0) == c } }
+        let methodSlots = Set(MethodKind.allCases.compactMap(\.paletteSlot))
+        var spare = Colour.palette.indices.filter { !methodSlots.contains($0) }.map { Colour.palette[$0] }
         var extra = 0
         for run in runs {
             let base = Colour.forMethod(run.method)
-            if used.insert(base.hexString).inserted || run.method == "supervised" {
+            if used.insert(base.hexString).inserted || run.method == .supervised {
                 result[run.run] = base
             } else if !spare.isEmpty {
                 result[run.run] = spare.removeFirst()
@@ -31,7 +34,7 @@ public enum Figures {
     /// ablation's 20): each run's colour by its skip on a sequential ramp, dashed when it has
     /// fewer deputies than the most, so a curve's setting reads off its look. Empty otherwise.
     static func sweepStyles(_ runs: [RunMetrics]) -> [String: (colour: Colour, dashed: Bool)] {
-        let sweep = runs.filter { $0.method == "triplet" && $0.skip != nil }
+        let sweep = runs.filter { $0.method == .triplet && $0.skip != nil }
         let settings = Set(sweep.map { [$0.skip ?? 0, $0.deputies ?? 0] })
         guard settings.count > paletteSweepLimit else { return [:] }
         let skips = Set(sweep.compactMap(\.skip)).sorted()
@@ -73,7 +76,7 @@ public enum Figures {
                 groups.first { g in g.runs.contains { $0.run == fork.parent } }.flatMap { g in g.runs.first.flatMap { colours[$0.run] } }
             }
             let colour = parentColour.map { $0.lightened(0.45) } ?? colours[first.run] ?? .black
-            let dashed = first.method == "supervised" || sweep[first.run]?.dashed == true
+            let dashed = first.method == .supervised || sweep[first.run]?.dashed == true
             let points = spread.map { (x: Double($0.epoch), y: $0.mean) }
             guard group.runs.count > 1 else { return Series(name: first.run, points: points, colour: colour, dashed: dashed) }
             let band = spread.map { (low: $0.low, high: $0.high) }
@@ -111,7 +114,7 @@ public enum Figures {
         // Seeds start from different weights: the line is their mean.
         let initial = saved.compactMap { $0.randomInit(measure) }
         if !initial.isEmpty { result.append(("random init", initial.reduce(0, +) / Double(initial.count))) }
-        let goals = runs.filter { $0.method == "supervised" }.compactMap { $0.last.flatMap(measure.value) }
+        let goals = runs.filter { $0.method == .supervised }.compactMap { $0.last.flatMap(measure.value) }
         if !goals.isEmpty { result.append(("supervised goal", goals.reduce(0, +) / Double(goals.count))) }
         return result
     }
@@ -143,7 +146,7 @@ public enum Figures {
     /// whose analytic lines coincide (SimCLR, MoCo and triplet skip 1 are all 1.000 at this
     /// scale) share one grey line naming them, rather than hiding each other.
     public static func falseNegatives(_ runs: [RunMetrics]) -> Figure {
-        let measured = series(runs.filter { $0.method != "supervised" }, value: \.prOmegaMeasured)
+        let measured = series(runs.filter { $0.method != .supervised }, value: \.prOmegaMeasured)
         let colours = colours(seedGroups(runs).compactMap(\.runs.first))
         var analytic: [(names: [String], points: [(x: Double, y: Double)], colour: Colour)] = []
         for group in seedGroups(runs) {
@@ -212,7 +215,7 @@ public enum Figures {
 
     /// The prediction for the triplet runs' class count and batch; nil unless all agree.
     public static func truncationPrediction(_ runs: [RunMetrics]) -> TruncationPrediction? {
-        let triplets = runs.filter { $0.method == "triplet" && $0.skip != nil }
+        let triplets = runs.filter { $0.method == .triplet && $0.skip != nil }
         let settings = Set(triplets.map { [$0.classNames.count, $0.batch ?? 0] })
         guard settings.count == 1, let only = settings.first, let prediction = TruncationPrediction(classes: only[0], batch: only[1]) else {
             return nil
@@ -226,7 +229,7 @@ public enum Figures {
         let points = Ablation.points(runs, value: \.prOmegaMeasured)
         var series = ablationSeries(points)
         guard !series.isEmpty else { return nil }
-        let analytic = Dictionary(grouping: runs.filter { $0.method == "triplet" && $0.skip != nil }) { $0.skip ?? 0 }
+        let analytic = Dictionary(grouping: runs.filter { $0.method == .triplet && $0.skip != nil }) { $0.skip ?? 0 }
             .compactMap { skip, group in group.first?.last?.prOmegaAnalytic.map { (x: Double(skip), y: $0) } }
             .sorted { $0.x < $1.x }
         if !analytic.isEmpty {
@@ -266,7 +269,7 @@ public enum Figures {
     static func ablationSeries(_ points: [AblationPoint]) -> [Series] {
         struct Key: Hashable { var deputies: Int, forkedAt: Int? }
         let byKey = Dictionary(grouping: points.filter { $0.mean != nil }) { Key(deputies: $0.deputies ?? 0, forkedAt: $0.forkedAt) }
-        let colours = [Colour.forMethod("triplet"), Colour.palette[4], Colour.palette[5], Colour.palette[0]]
+        let colours = [Colour.forMethod(.triplet), Colour.palette[4], Colour.palette[5], Colour.palette[0]]
         let keys = byKey.keys.sorted { ($0.forkedAt ?? -1, -$0.deputies) < ($1.forkedAt ?? -1, -$1.deputies) }
         return keys.enumerated().compactMap { index, key in
             let members = (byKey[key] ?? []).sorted { $0.skip < $1.skip }

@@ -1,4 +1,6 @@
 import Foundation
+import Vocabulary
+import Evaluation
 
 /// Writes the figures and tables of a set of runs into a folder, each file atomically.
 public struct Exporter {
@@ -24,7 +26,7 @@ public struct Exporter {
         if runs.contains(where: { $0.rows.contains { $0.linearTop1 != nil } }) {
             result.insert(("accuracy-linear", Figures.accuracy(runs, measure: .linear, dataName: dataName)), at: 1)
         }
-        if let ablation = Figures.ablation(runs, measure: .knn), Set(runs.compactMap { $0.method == "triplet" ? $0.skip : nil }).count > 1 {
+        if let ablation = Figures.ablation(runs, measure: .knn), Set(runs.compactMap { $0.method == .triplet ? $0.skip : nil }).count > 1 {
             result.append(("ablation-skip", ablation))
             if let falseNegatives = Figures.ablationFalseNegatives(runs) { result.append(("ablation-pr-omega", falseNegatives)) }
         }

@@ -1,4 +1,6 @@
 import Foundation
+import Vocabulary
+import Evaluation
 
 /// The tidy per-epoch CSV of many runs and the summary tables (CSV and Markdown).
 public enum Tables {
@@ -47,7 +49,7 @@ public enum Tables {
 
     /// One summary row: a run, or the runs of a seed group (mean, sample std over the seeds).
     struct SummaryRow {
-        var name: String, method: String, seeds: Int
+        var name: String, method: MethodKind, seeds: Int
         var means: [Double?], spreads: [Double?]
         var status: String
         /// The latest evaluated epochs of the members (lowest…highest): the row's values are theirs.
@@ -104,7 +106,7 @@ public enum Tables {
 
     public static func summaryCSV(_ runs: [RunMetrics]) -> String {
         let rows = summaryRows(runs).rows.map { row -> [String] in
-            var cells = [row.name, row.method, "\(row.seeds)"]
+            var cells = [row.name, row.method.rawValue, "\(row.seeds)"]
             for (i, column) in numericColumns.enumerated() {
                 cells.append(cell(row.means[i], column.digits == 0 && row.seeds > 1 ? 1 : column.digits))
                 if column.withSpread { cells.append(cell(row.spreads[i], column.digits)) }
@@ -120,7 +122,7 @@ public enum Tables {
         var text = "| " + header.joined(separator: " | ") + " |\n"
         text += "|" + header.enumerated().map { $0.offset < 2 ? "---|" : "---:|" }.joined() + "\n"
         for row in rows {
-            var cells = [row.name, row.method, "\(row.seeds)"]
+            var cells = [row.name, row.method.rawValue, "\(row.seeds)"]
             for (i, column) in numericColumns.enumerated() {
                 let digits = column.digits == 0 && row.seeds > 1 ? 1 : column.digits
                 let mean = cell(row.means[i], digits)
@@ -132,7 +134,7 @@ public enum Tables {
             text += "| " + cells.map { $0.isEmpty ? "—" : $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
         }
         if let goal {
-            let source = runs.contains { $0.method == "supervised" } ? "the supervised runs' mean final accuracy"
+            let source = runs.contains { $0.method == .supervised } ? "the supervised runs' mean final accuracy"
                 : "no supervised run: the best run's final accuracy stands in"
             text += "\nGoal line: \(String(format: "%.2f", goal)) % kNN (\(source)). "
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Vocabulary
 
 /// One row of `metrics.csv`: a run's state after an epoch (epoch 0: before training).
 /// Values not measured are nil and written as empty cells.
@@ -57,9 +58,9 @@ public struct EpochMetrics: Sendable, Equatable {
     }
 
     /// The whole `metrics.csv` text of one run: the header and a row per epoch.
-    public static func csv(_ rows: [EpochMetrics], run: String, method: String) -> String {
+    public static func csv(_ rows: [EpochMetrics], run: String, method: MethodKind) -> String {
         rows.reduce(into: "") { text, row in
-            text += ([CSV.quote(run), CSV.quote(method)] + row.cells).joined(separator: ",") + "\n"
+            text += ([CSV.quote(run), CSV.quote(method.rawValue)] + row.cells).joined(separator: ",") + "\n"
         }
     }
 

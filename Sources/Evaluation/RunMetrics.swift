@@ -1,12 +1,18 @@
+import Vocabulary
+
 /// The per-epoch metrics of one run with what identifies it in tables and figures.
 public struct RunMetrics: Sendable {
+    /// The run's name in tables and figures: its folder's name (`RunGrouping` prefixes the
+    /// parent folder when two runs share one).
     public var run: String
-    public var method: String
+    /// What the run is: method, triplet negative, seed, fork epoch.
+    public var identity: RunIdentity
+    public var method: MethodKind { identity.method }
     /// The truncation threshold of a triplet run (nil for other methods).
-    public var skip: Int?
+    public var skip: Int? { identity.skip }
     /// The number of deputies of a triplet run (nil for other methods).
-    public var deputies: Int?
-    public var seed: UInt64
+    public var deputies: Int? { identity.deputies }
+    public var seed: UInt64 { identity.seed }
     public var rows: [EpochMetrics]
     /// Distances between class centres at the last epoch (C × C, within-class spread 1), if saved.
     public var centreDistances: [Double]?
@@ -19,7 +25,7 @@ public struct RunMetrics: Sendable {
     public var evaluation: EvaluationProtocol?
     /// Everything that sets the run's results except its seed (the config, canonically
     /// written), when known: runs are seeds of one configuration only when these agree.
-    public var identity: String?
+    public var configKey: String?
     /// False while the run has not ended normally (queued, running, paused, stopped or
     /// failed: its last row is not its last epoch); nil when unknown. Figures and tables say
     /// when they were made from unfinished runs.
@@ -34,29 +40,19 @@ public struct RunMetrics: Sendable {
     /// Images per step, when known: with the class count, what the binomial bound of a
     /// truncated triplet run is computed from.
     public var batch: Int?
-    /// The seed group the run is drawn and summarised in: its name without `-seedN` (or
-    /// its config's group name, when read from a folder); `RunGrouping.prepare` makes the
-    /// labels of different identities distinct.
+    /// The seed group the run is drawn and summarised in: its identity's group name;
+    /// `RunGrouping.prepare` makes the labels of different configurations distinct.
     public var group: String
 
-    public init(run: String, method: String, skip: Int? = nil, deputies: Int? = nil, seed: UInt64 = 0, rows: [EpochMetrics],
-                centreDistances: [Double]? = nil, classNames: [String] = []) {
-        self.run = run
-        self.method = method
-        self.skip = skip
-        self.deputies = deputies
-        self.seed = seed
+    /// - Parameter run: the name shown (default: the identity's folder name).
+    public init(_ identity: RunIdentity, run: String? = nil, rows: [EpochMetrics], centreDistances: [Double]? = nil,
+                classNames: [String] = []) {
+        self.identity = identity
+        self.run = run ?? identity.folderName
         self.rows = rows
         self.centreDistances = centreDistances
         self.classNames = classNames
-        group = Self.groupName(of: run)
-    }
-
-    /// A run name without its `-seedN` suffix.
-    public static func groupName(of run: String) -> String {
-        guard let range = run.range(of: "-seed", options: .backwards),
-              !run[range.upperBound...].isEmpty, run[range.upperBound...].allSatisfy(\.isNumber) else { return run }
-        return String(run[..<range.lowerBound])
+        group = identity.groupName
     }
 
     /// The run's last evaluated row (a diverged epoch has no evaluation).

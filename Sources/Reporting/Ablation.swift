@@ -1,3 +1,6 @@
+import Vocabulary
+import Evaluation
+
 /// The truncation ablation's values, computed once for the screen's ablation panel and the
 /// exported figure alike: one point per seed group of truncated triplet runs (the grouping of
 /// `RunGrouping`, so a fork is its own point, never a seed of its parent), each at the latest
@@ -24,7 +27,7 @@ public enum Ablation {
     /// reads a run's row; each run contributes its row at the group's shared epoch, so seeds
     /// at different epochs are compared where they all are.
     public static func points(_ runs: [RunMetrics], value: (EpochMetrics) -> Double?) -> [AblationPoint] {
-        let triplets = runs.filter { $0.method == "triplet" && $0.skip != nil }
+        let triplets = runs.filter { $0.method == .triplet && $0.skip != nil }
         return SeedSpread.groups(triplets, key: \.group).compactMap { group -> AblationPoint? in
             guard let first = group.members.first else { return nil }
             let latest = group.members.compactMap { $0.last?.epoch }

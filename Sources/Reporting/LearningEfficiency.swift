@@ -1,9 +1,11 @@
 import Foundation
+import Vocabulary
+import Evaluation
 
 /// How fast each run learns, measured against the supervised goal line.
 public struct EfficiencyRow: Sendable {
     public var run: String
-    public var method: String
+    public var method: MethodKind
     public var finalAccuracy: Double?
     public var bestAccuracy: Double?
     /// First epoch at which the run has closed each fraction of the gap between its own
@@ -21,7 +23,7 @@ public enum LearningEfficiency {
     /// One row per run. The goal is the final accuracy of the supervised run (the best one
     /// when there are several); without one, the best final accuracy of all runs.
     public static func table(_ runs: [RunMetrics], measure: AccuracyMeasure) -> (goal: Double?, rows: [EfficiencyRow]) {
-        let supervised = runs.filter { $0.method == "supervised" }.compactMap { $0.last.flatMap(measure.value) }
+        let supervised = runs.filter { $0.method == .supervised }.compactMap { $0.last.flatMap(measure.value) }
         // The goal: the supervised runs' mean final accuracy (over seeds), else the best run's.
         let goal = supervised.isEmpty ? runs.compactMap { $0.last.flatMap(measure.value) }.max()
             : supervised.reduce(0, +) / Double(supervised.count)
